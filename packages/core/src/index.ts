@@ -1,0 +1,5 @@
+export * from "./decimal";
+export * from "./symbols";
+export * from "./market";
+export * from "./protocol";
+export * from "./api";

@@ -1,0 +1,52 @@
+/**
+ * Access tokens: HS256 JWTs, 15 minutes, verified with the algorithm pinned to HS256.
+ * A token with another `alg` (including `none`), another key, no `exp`, a wrong issuer or
+ * type, or an expired one is refused.
+ */
+import { sign, verify } from "hono/jwt";
+import { z } from "zod";
+
+export const ACCESS_TOKEN_TTL_SEC = 15 * 60;
+export const TOKEN_ISSUER = "bot-core-edge";
+const ALG = "HS256";
+
+const AccessClaims = z.object({
+  sub: z.string().min(1).max(64),
+  iss: z.literal(TOKEN_ISSUER),
+  typ: z.literal("access"),
+  iat: z.number().int(),
+  exp: z.number().int(),
+  jti: z.string().min(1),
+});
+export type AccessClaims = z.infer<typeof AccessClaims>;
+
+export async function issueAccessToken(userId: string, secret: string, now = Date.now()): Promise<string> {
+  const iat = Math.floor(now / 1000);
+  const claims: AccessClaims = {
+    sub: userId,
+    iss: TOKEN_ISSUER,
+    typ: "access",
+    iat,
+    exp: iat + ACCESS_TOKEN_TTL_SEC,
+    jti: crypto.randomUUID(),
+  };
+  return sign(claims, secret, ALG);
+}
+
+export type TokenFailure = "expired" | "invalid";
+
+/** Verifies a token; returns its claims or why it was refused. Never throws. */
+export async function verifyAccessToken(
+  token: string,
+  secret: string,
+): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: TokenFailure }> {
+  try {
+    const payload = await verify(token, secret, { alg: ALG, iss: TOKEN_ISSUER });
+    const claims = AccessClaims.safeParse(payload);
+    if (!claims.success) return { ok: false, reason: "invalid" };
+    return { ok: true, claims: claims.data };
+  } catch (err) {
+    const name = err instanceof Error ? err.name : "";
+    return { ok: false, reason: name === "JwtTokenExpired" ? "expired" : "invalid" };
+  }
+}

@@ -1,0 +1,10 @@
+/** Entry of the edge Worker: the Hono app plus the Durable Object classes it binds. */
+import { createApp } from "./app";
+
+export * from "../../../durable-objects/src";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<import("./env").Env>;
