@@ -1,0 +1,105 @@
+/**
+ * Wires the bridge together: market source -> edge link, and the HTTP server. No process-level
+ * concerns here (signals, exit codes: see main.ts), so tests can start and stop a whole bridge.
+ *
+ * @example
+ * const bridge = await startBridge(loadConfig(process.env), { log });
+ * // ...
+ * await bridge.stop();
+ */
+import type { AddressInfo } from "node:net";
+import { createAdaptorServer, type ServerType } from "@hono/node-server";
+import type { BridgeConfig } from "./config";
+import { EdgeLink } from "./edge-link";
+import { createApp } from "./http";
+import type { Logger } from "./log";
+import { MarketSimulator, monotonicClock, SimulatorSource } from "./simulator";
+
+export interface BridgeDeps {
+  readonly log: Logger;
+  /** Clock of the simulator (default: wall clock that never steps back). */
+  readonly clock?: () => number;
+}
+
+export interface RunningBridge {
+  /** The port the HTTP server listens on (useful with PORT=0). */
+  readonly port: number;
+  readonly link: EdgeLink;
+  readonly source: SimulatorSource;
+  /** Stops the source, flushes and closes the edge socket, closes the HTTP server. */
+  stop(): Promise<void>;
+}
+
+export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promise<RunningBridge> {
+  const { log } = deps;
+  const clock = deps.clock ?? monotonicClock();
+  const startedAt = clock();
+
+  const simulator = new MarketSimulator({ seed: config.simSeed, startTime: startedAt });
+  const source = new SimulatorSource({
+    simulator,
+    clock,
+    updatesPerSec: config.simUpdatesPerSec,
+    log: log.child({ component: "simulator" }),
+  });
+  const link = new EdgeLink({
+    edgeUrl: config.edgeUrl,
+    token: config.bridgeToken,
+    bridgeId: config.bridgeId,
+    source: source.kind,
+    symbols: source.symbols,
+    batchIntervalMs: config.batchIntervalMs,
+    log,
+  });
+  const unsubscribe = source.onUpdate((update) => link.push(update));
+
+  const app = createApp({ startedAt, now: clock, source, edge: () => link.state(), log: log.child({ component: "http" }) });
+  const server = createAdaptorServer({ fetch: app.fetch });
+  const port = await listen(server, config.port, config.host);
+  server.on("error", (err) => log.error("http server error", { err }));
+  log.info("http server listening", { host: config.host, port });
+
+  link.start();
+  await source.start();
+  log.info("bridge started", { source: source.kind, symbols: source.symbols.length, updatesPerSec: source.updatesPerSec, edge: link.url });
+
+  let stopped: Promise<void> | undefined;
+  return {
+    port,
+    link,
+    source,
+    stop: () =>
+      (stopped ??= (async () => {
+        await source.stop();
+        unsubscribe();
+        await link.close();
+        await closeServer(server);
+      })()),
+  };
+}
+
+function listen(server: ServerType, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once("error", onError);
+    server.listen(port, host, () => {
+      server.off("error", onError);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting connections; idle keep-alive sockets are closed, busy ones get `graceMs`. */
+function closeServer(server: ServerType, graceMs = 2_000): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      if ("closeAllConnections" in server) server.closeAllConnections();
+    }, graceMs);
+    timer.unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    if ("closeIdleConnections" in server) server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,94 @@
+/**
+ * The bridge's HTTP surface (Hono): `GET /health` today; the record and analysis endpoints
+ * later. Errors are thrown and turned into `{ error: { code, message } }` in one place.
+ *
+ * @example
+ * const app = createApp({ startedAt: Date.now(), now: Date.now, source, edge: () => link.state(), log });
+ * serve({ fetch: app.fetch, port: 8788 });
+ */
+import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type { EdgeLinkState } from "./edge-link";
+import type { Logger } from "./log";
+import type { MarketSourceKind } from "./market-source";
+
+export interface HealthResponse {
+  status: "ok";
+  source: MarketSourceKind;
+  uptimeSec: number;
+  edge: Pick<EdgeLinkState, "connected" | "lastSentAt" | "batchesSent" | "updatesSent" | "reconnects">;
+  simulator: { symbols: number; updatesPerSec: number };
+}
+
+export interface ErrorBody {
+  error: { code: string; message: string };
+}
+
+export interface AppDeps {
+  /** Epoch ms the process started. */
+  readonly startedAt: number;
+  readonly now: () => number;
+  readonly source: { readonly kind: MarketSourceKind; readonly symbols: readonly string[]; readonly updatesPerSec: number };
+  readonly edge: () => EdgeLinkState;
+  readonly log: Logger;
+}
+
+const CODE_BY_STATUS: Partial<Record<number, string>> = {
+  400: "bad_request",
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  405: "method_not_allowed",
+  409: "conflict",
+  413: "payload_too_large",
+  415: "unsupported_media_type",
+  422: "unprocessable",
+  429: "rate_limited",
+  503: "unavailable",
+};
+
+export function createApp(deps: AppDeps): Hono {
+  const app = new Hono();
+
+  app.get("/health", (c) => {
+    const edge = deps.edge();
+    const body: HealthResponse = {
+      status: "ok",
+      source: deps.source.kind,
+      uptimeSec: Math.max(0, Math.floor((deps.now() - deps.startedAt) / 1000)),
+      edge: {
+        connected: edge.connected,
+        lastSentAt: edge.lastSentAt,
+        batchesSent: edge.batchesSent,
+        updatesSent: edge.updatesSent,
+        reconnects: edge.reconnects,
+      },
+      simulator: { symbols: deps.source.symbols.length, updatesPerSec: deps.source.updatesPerSec },
+    };
+    c.header("Cache-Control", "no-store");
+    return c.json(body);
+  });
+
+  app.notFound((c) =>
+    c.json<ErrorBody>({ error: { code: "not_found", message: `no route for ${c.req.method} ${truncate(c.req.path, 200)}` } }, 404),
+  );
+
+  app.onError((err, c) => {
+    if (err instanceof HTTPException) {
+      const status: ContentfulStatusCode = err.status;
+      return c.json<ErrorBody>(
+        { error: { code: CODE_BY_STATUS[status] ?? (status >= 500 ? "internal" : "error"), message: err.message || "request failed" } },
+        status,
+      );
+    }
+    deps.log.error("unhandled error in HTTP handler", { err, method: c.req.method, path: truncate(c.req.path, 200) });
+    return c.json<ErrorBody>({ error: { code: "internal", message: "internal error" } }, 500);
+  });
+
+  return app;
+}
+
+function truncate(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…`;
+}
