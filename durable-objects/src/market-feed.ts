@@ -9,6 +9,7 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   BridgeFrame,
+  MAX_BRIDGE_FRAME_BYTES,
   channelsOf,
   type Channel,
   type EdgeToBridgeFrame,
@@ -20,9 +21,6 @@ import { migrate, type Migration } from "./sql-migrations";
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: "CREATE TABLE shard_interest (shard TEXT PRIMARY KEY, channels TEXT NOT NULL)" },
 ];
-
-/** Largest bridge frame accepted, in bytes. */
-const MAX_BRIDGE_FRAME_BYTES = 4 * 1024 * 1024;
 
 export interface FeedStats {
   bridgeConnected: boolean;

@@ -5,11 +5,11 @@
  * closes a WebSocket whose incoming message is over 1 MiB (code 1009). Each update is stamped
  * with `bridgeTime` = the frame's `sentAt`; the input objects are not modified.
  */
-import { MAX_BRIDGE_BATCH, type BridgeFrame, type MarketUpdate } from "@bot-core/core";
+import { MAX_BRIDGE_BATCH, MAX_BRIDGE_FRAME_BYTES, type BridgeFrame, type MarketUpdate } from "@bot-core/core";
 import { z } from "zod";
 
 /** Default size cap of one frame, in bytes: safely under the Workers 1 MiB message limit. */
-export const DEFAULT_MAX_FRAME_BYTES = 1_000_000;
+export const DEFAULT_MAX_FRAME_BYTES = MAX_BRIDGE_FRAME_BYTES;
 
 export interface EncodedFrame {
   readonly seq: number;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { DecimalString, decimalPlaces, formatDecimal, parseDecimal, PositiveDecimalString } from "./decimal";
+import { decimalPlaces, formatDecimal, parseDecimal } from "./decimal";
+import { DecimalString, PositiveDecimalString } from "./decimal-schema";
 
 describe("parseDecimal / formatDecimal", () => {
   it("round-trips exactly where binary floating point does not", () => {

@@ -2,27 +2,14 @@
  * Exact fixed-point decimals for prices, quantities and money.
  *
  * Values travel as decimal strings ("64123.45") and are computed as scaled
- * bigints, never as binary floating point.
+ * bigints, never as binary floating point. No dependencies: safe to import in the browser
+ * as `@bot-core/core/decimal` (the zod schemas live in decimal-schema.ts).
  *
  * @example
  * const units = parseDecimal("64123.45", 8); // 6412345000000n
  * formatDecimal(units, 8, 2);               // "64123.45"
  */
-import { z } from "zod";
-
-const DECIMAL_RE = /^-?(0|[1-9]\d{0,29})(\.\d{1,18})?$/;
-
-/** A decimal number written as a string: optional sign, no exponent, at most 18 fraction digits. */
-export const DecimalString = z
-  .string()
-  .regex(DECIMAL_RE, "must be a decimal number written as a string, e.g. \"64123.45\"");
-export type DecimalString = z.infer<typeof DecimalString>;
-
-/** A strictly positive decimal string. */
-export const PositiveDecimalString = DecimalString.refine(
-  (s) => !s.startsWith("-") && /[1-9]/.test(s),
-  "must be greater than zero",
-);
+export const DECIMAL_RE = /^-?(0|[1-9]\d{0,29})(\.\d{1,18})?$/;
 
 export class DecimalError extends Error {
   override readonly name = "DecimalError";

@@ -1,4 +1,5 @@
 export * from "./decimal";
+export * from "./decimal-schema";
 export * from "./symbols";
 export * from "./market";
 export * from "./protocol";

@@ -1,6 +1,6 @@
 /** Normalized market data: what the bridge produces and the edge fans out. */
 import { z } from "zod";
-import { DecimalString } from "./decimal";
+import { DecimalString } from "./decimal-schema";
 import { SymbolName } from "./symbols";
 
 export const KLINE_INTERVALS = ["1m", "5m", "15m", "1h", "4h", "1d"] as const;

@@ -7,16 +7,11 @@
 import { z } from "zod";
 import { KlineInterval, MarketUpdate } from "./market";
 import { isKnownSymbol } from "./symbols";
+import { MAX_BRIDGE_BATCH, MAX_SUBSCRIPTIONS } from "./constants";
 
-export const PROTOCOL_VERSION = 1;
-/** Offered by clients in `Sec-WebSocket-Protocol`; the server selects it. */
-export const WS_SUBPROTOCOL = "bot-core.v1";
-/** Prefix of the subprotocol value that carries the access token from a browser. */
-export const WS_TOKEN_PREFIX = "bearer.";
-/** Largest inbound client frame, in bytes. */
-export const MAX_CLIENT_FRAME_BYTES = 16 * 1024;
-/** Most channels one socket may hold. */
-export const MAX_SUBSCRIPTIONS = 200;
+import { PROTOCOL_VERSION } from "./constants";
+
+export * from "./constants";
 
 // ---------------------------------------------------------------------------------------------
 // Channels
@@ -98,10 +93,6 @@ export type ServerFrame =
 // ---------------------------------------------------------------------------------------------
 // Bridge <-> edge
 
-/** Path of the bridge's authenticated WebSocket on the edge. */
-export const BRIDGE_WS_PATH = "/bridge/ws";
-/** Most updates in one batch frame. */
-export const MAX_BRIDGE_BATCH = 5000;
 
 export const BridgeFrame = z.discriminatedUnion("type", [
   z.strictObject({
@@ -112,6 +103,7 @@ export const BridgeFrame = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("batch"),
+    /** Per bridge process: starts at 0, +1 per frame, not reset on reconnect (gaps = lost frames). */
     seq: z.number().int().nonnegative(),
     sentAt: z.number().int().nonnegative(),
     updates: z.array(MarketUpdate).min(1).max(MAX_BRIDGE_BATCH),

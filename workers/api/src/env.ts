@@ -1,24 +1,9 @@
-/** Bindings of the edge Worker (see wrangler.toml). Secrets come from .dev.vars locally. */
-import type { UserAccount, SymbolHub, Gateway, MarketFeed, Telemetry, BridgeContainer } from "../../../durable-objects/src";
-
-export interface Env {
-  ENVIRONMENT: string;
-  BRIDGE_URL: string;
-  GATEWAY_SHARDS: string;
-  /** HS256 signing key for access tokens (secret). */
-  JWT_SECRET: string;
-  /** Shared secret the exchange bridge presents on /bridge/ws (secret). */
-  BRIDGE_TOKEN: string;
-  DB: D1Database;
-  CACHE: KVNamespace;
-  USER_ACCOUNT: DurableObjectNamespace<UserAccount>;
-  SYMBOL_HUB: DurableObjectNamespace<SymbolHub>;
-  GATEWAY: DurableObjectNamespace<Gateway>;
-  MARKET_FEED: DurableObjectNamespace<MarketFeed>;
-  TELEMETRY: DurableObjectNamespace<Telemetry>;
-  BRIDGE_CONTAINER: DurableObjectNamespace<BridgeContainer>;
-  ASSETS?: Fetcher;
-}
+/**
+ * Bindings of the edge Worker: generated from wrangler.toml by `wrangler types` into
+ * worker-configuration.d.ts (secrets JWT_SECRET and BRIDGE_TOKEN come from .dev.vars locally
+ * and `wrangler secret put` in production). Regenerate after changing wrangler.toml.
+ */
+export type Env = Cloudflare.Env;
 
 /** Hono context typing shared by every route. */
 export interface AppEnv {

@@ -1,7 +1,7 @@
 /** Entry of the edge Worker: the Hono app plus the Durable Object classes it binds. */
 import { createApp } from "./app";
 
-export * from "../../../durable-objects/src";
+export { BridgeContainer, Gateway, MarketFeed, SymbolHub, Telemetry, UserAccount } from "../../../durable-objects/src";
 
 const app = createApp();
 

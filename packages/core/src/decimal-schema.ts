@@ -1,0 +1,15 @@
+/** zod schemas for decimal strings (see decimal.ts for the arithmetic). */
+import { z } from "zod";
+import { DECIMAL_RE } from "./decimal";
+
+/** A decimal number written as a string: optional sign, no exponent, at most 18 fraction digits. */
+export const DecimalString = z
+  .string()
+  .regex(DECIMAL_RE, "must be a decimal number written as a string, e.g. \"64123.45\"");
+export type DecimalString = z.infer<typeof DecimalString>;
+
+/** A strictly positive decimal string. */
+export const PositiveDecimalString = DecimalString.refine(
+  (s) => !s.startsWith("-") && /[1-9]/.test(s),
+  "must be greater than zero",
+);
