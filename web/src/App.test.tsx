@@ -1,0 +1,37 @@
+import { render, screen } from "@solidjs/testing-library";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { App } from "./App";
+import { createSession, SESSION_HINT_KEY } from "./lib/session";
+import { apiError, authResponse, fakeFetch, json } from "./test/fake-fetch";
+import { FakeSocket } from "./test/fake-socket";
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("App", () => {
+  it("shows a loading state while restoring, then the sign-in form when the session is gone", async () => {
+    localStorage.setItem(SESSION_HINT_KEY, "1");
+    let answer: ((res: Response) => void) | undefined;
+    const f = fakeFetch({ "POST /auth/refresh": () => new Promise<Response>((resolve) => (answer = resolve)) });
+    const session = createSession({ fetch: f.fetch, locks: null });
+    void session.restore();
+    render(() => <App session={session} />);
+    expect(screen.getByText("Loading…")).toBeTruthy();
+    answer?.(apiError(401, "invalid_refresh_token", "no refresh token presented"));
+    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(screen.queryByRole("alert")).toBeNull();
+  });
+
+  it("goes straight to the markets view when the refresh cookie restores the session", async () => {
+    localStorage.setItem(SESSION_HINT_KEY, "1");
+    vi.stubGlobal("WebSocket", FakeSocket);
+    const f = fakeFetch({ "POST /auth/refresh": () => json(200, authResponse("back@example.com")) });
+    const session = createSession({ fetch: f.fetch, locks: null });
+    void session.restore();
+    render(() => <App session={session} />);
+    expect(await screen.findByRole("heading", { name: "Markets" })).toBeTruthy();
+    expect(screen.getByText("back@example.com")).toBeTruthy();
+    expect(screen.getByTestId("price-BTCUSDT")).toBeTruthy();
+  });
+});
