@@ -1,0 +1,76 @@
+/** Shared by browser tests: the real local stack on free ports, and Debian's Chromium. */
+import { mkdtempSync, mkdirSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { startStack as startStackUntyped } from "../scripts/stack.mjs";
+
+export interface Stack {
+  edgeUrl: string;
+  bridgeUrl: string;
+  stateDir: string;
+  ready(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+  stopBridge(): Promise<void>;
+  startBridge(): Promise<void>;
+}
+
+export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const address = srv.address();
+      srv.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+/** Starts edge + bridge with a throw-away state directory. The dashboard is built by `npm test`. */
+export async function startTestStack(): Promise<Stack & { cleanup(): Promise<void>; logs: string[] }> {
+  const stateDir = mkdtempSync(join(tmpdir(), "bot-core-e2e-"));
+  const logs: string[] = [];
+  const stack = (await startStackUntyped({
+    edgePort: await freePort(),
+    bridgePort: await freePort(),
+    stateDir,
+    build: false,
+    log: (line: string) => logs.push(line),
+  })) as Stack;
+  try {
+    await stack.ready(180_000);
+  } catch (err) {
+    await stack.stop();
+    throw new Error(`${err instanceof Error ? err.message : err}\n--- stack output ---\n${logs.slice(-60).join("\n")}`);
+  }
+  return {
+    ...stack,
+    logs,
+    async cleanup() {
+      await stack.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}
