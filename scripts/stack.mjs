@@ -98,7 +98,8 @@ async function stopProcess(proc, graceMs = 5000) {
 
 /**
  * @param {{ edgePort?: number, bridgePort?: number, stateDir?: string, log?: (line: string) => void,
- *           bridgeEnv?: Record<string,string>, edgeVars?: Record<string,string>, build?: boolean }} options
+ *           bridgeEnv?: Record<string,string>, edgeVars?: Record<string,string>,
+ *           edgeEnv?: Record<string,string>, build?: boolean }} options
  */
 export async function startStack(options = {}) {
   const edgePort = options.edgePort ?? 8787;
@@ -135,7 +136,7 @@ export async function startStack(options = {}) {
     "--log-level", "warn",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  const edge = startProcess("edge", edgeArgs, baseEnv(), log);
+  const edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
 
   const stack = {
     edgeUrl,
@@ -150,9 +151,10 @@ export async function startStack(options = {}) {
     async stopBridge() {
       await stopProcess(bridge);
     },
-    async startBridge() {
+    /** Starts the bridge again (if stopped), optionally with overridden settings. */
+    async startBridge(overrides = {}) {
       if (!bridge.exited) return;
-      bridge = startProcess("bridge", bridgeArgs, bridgeEnvironment, log);
+      bridge = startProcess("bridge", bridgeArgs, { ...bridgeEnvironment, ...overrides }, log);
       await waitFor(`${bridgeUrl}/health`, 60_000, () => !bridge.exited);
     },
     async stop() {

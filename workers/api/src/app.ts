@@ -16,6 +16,8 @@ import { compressOver } from "./middleware/compression";
 import { deadline } from "./middleware/deadline";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
+import { marketDataRoutes } from "./routes/market-data";
+import { serverTiming } from "./middleware/server-timing";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
 /** Largest accepted request body. */
@@ -31,6 +33,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(unlessUpgrade(serverTiming()));
   // A 101 upgrade response has immutable headers and no body: leave it alone.
   app.use(unlessUpgrade(secureHeaders({ crossOriginResourcePolicy: "same-origin" })));
   app.use(unlessUpgrade(compressOver(1024)));
@@ -51,6 +54,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
     if (!user) throw notFound("account not found");
     return c.json({ user: toPublicUser(user) });
   });
+  app.route("/api/market-data", marketDataRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 
