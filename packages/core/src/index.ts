@@ -4,3 +4,6 @@ export * from "./symbols";
 export * from "./market";
 export * from "./protocol";
 export * from "./api";
+export * from "./money";
+export * from "./order-state";
+export * from "./position";
