@@ -8,6 +8,7 @@ export default defineConfig({
       "./vitest.edge.config.ts",
       "./containers/exchange-bridge/vitest.config.ts",
       "./web/vitest.config.ts",
+      "./perf/vitest.config.ts",
     ],
   },
 });

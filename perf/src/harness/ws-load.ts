@@ -1,0 +1,114 @@
+/**
+ * WebSocket load: S sockets connect (all at once, connect time recorded), subscribe to their
+ * channels, and for the measured window record, for every market update received, the
+ * end-to-end latency from `bridgeTime` (stamped where the update left its producer, on this same
+ * machine and clock) to arrival, plus updates and frames per second.
+ */
+import WebSocket from "ws";
+import { latencyRecorder, type LatencyRecorder } from "./histogram";
+
+export interface WsLoadOptions {
+  url: string;
+  /** Subprotocols for socket i (e.g. the token). */
+  protocolsFor: (i: number) => string[];
+  channelsFor: (i: number) => string[];
+  sockets: number;
+  warmupSec: number;
+  durationSec: number;
+}
+
+export interface WsLoadResult {
+  connect: LatencyRecorder;
+  latency: LatencyRecorder;
+  connected: number;
+  failed: number;
+  errorFrames: number;
+  updates: number;
+  frames: number;
+  updatesPerSec: number;
+  timeline: Array<{ t: number; rate: number; p99?: number }>;
+}
+
+interface MdFrame {
+  type: string;
+  updates?: Array<{ bridgeTime?: number }>;
+}
+
+export async function wsLoad(o: WsLoadOptions): Promise<WsLoadResult> {
+  const connect = latencyRecorder();
+  const latency = latencyRecorder();
+  const perSecond: number[] = [];
+  const perSecondLatency: LatencyRecorder[] = [];
+  let measuring = false;
+  let measureStart = 0;
+  let updates = 0;
+  let frames = 0;
+  let errorFrames = 0;
+  let failed = 0;
+  const sockets: WebSocket[] = [];
+
+  const opened = await Promise.all(
+    Array.from({ length: o.sockets }, (_, i) =>
+      new Promise<boolean>((resolve) => {
+        const t0 = performance.now();
+        const ws = new WebSocket(o.url, o.protocolsFor(i), { perMessageDeflate: false, handshakeTimeout: 30_000 });
+        sockets.push(ws);
+        ws.on("open", () => {
+          connect.record(performance.now() - t0);
+          ws.send(JSON.stringify({ type: "subscribe", channels: o.channelsFor(i) }));
+          resolve(true);
+        });
+        ws.on("error", () => resolve(false));
+        ws.on("message", (data) => {
+          if (!measuring) return;
+          const now = Date.now();
+          let frame: MdFrame;
+          try {
+            frame = JSON.parse(data.toString()) as MdFrame;
+          } catch {
+            errorFrames++;
+            return;
+          }
+          if (frame.type === "error") errorFrames++;
+          if (frame.type !== "md" || !frame.updates) return;
+          frames++;
+          const second = Math.floor((now - measureStart) / 1000);
+          const bucket = (perSecondLatency[second] ??= latencyRecorder());
+          for (const u of frame.updates) {
+            if (typeof u.bridgeTime !== "number") continue;
+            const ms = Math.max(0, now - u.bridgeTime);
+            latency.record(ms);
+            bucket.record(ms);
+            updates++;
+          }
+          perSecond[second] = (perSecond[second] ?? 0) + frame.updates.length;
+        });
+      }),
+    ),
+  );
+  failed = opened.filter((ok) => !ok).length;
+
+  await new Promise((r) => setTimeout(r, o.warmupSec * 1000));
+  measureStart = Date.now();
+  measuring = true;
+  await new Promise((r) => setTimeout(r, o.durationSec * 1000));
+  measuring = false;
+  for (const ws of sockets) ws.terminate();
+
+  const timeline = Array.from({ length: o.durationSec }, (_, t) => ({
+    t,
+    rate: perSecond[t] ?? 0,
+    ...(perSecondLatency[t] ? { p99: perSecondLatency[t]!.summary().p99 } : {}),
+  }));
+  return {
+    connect,
+    latency,
+    connected: o.sockets - failed,
+    failed,
+    errorFrames,
+    updates,
+    frames,
+    updatesPerSec: updates / o.durationSec,
+    timeline,
+  };
+}

@@ -1,0 +1,110 @@
+/**
+ * `npm run perf [scenario …] [--quick] [--duration S] [--repeats N]`
+ *
+ * Starts the local stack on free loopback ports (observability off, throw-away state), runs the
+ * scenarios, writes perf/results/<scenario>.json, then the report, charts and the regression
+ * check against perf/baselines (non-zero exit on a high or critical regression). Bounded in
+ * time; sends traffic to 127.0.0.1 only; stops everything it started.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { ROOT } from "../../scripts/stack.mjs";
+import { machineInfo } from "./harness/machine";
+import { startPerfStack, type PerfStack } from "./harness/stack";
+import { ScenarioResult } from "./result-schema";
+import { healthScenario } from "./scenarios/health";
+import { marketDataScenario } from "./scenarios/market-data";
+import type { Scenario } from "./scenarios/types";
+import { websocketScenario } from "./scenarios/websocket";
+
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, websocketScenario];
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const a = srv.address();
+      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
+    });
+  });
+}
+
+async function registerUsers(edgeUrl: string, count: number): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const res = await fetch(`${edgeUrl}/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: `perf-${Date.now().toString(36)}-${i}@example.com`, password: "perf-password-123" }),
+    });
+    if (res.status !== 201) throw new Error(`registering a perf user failed: ${res.status} ${await res.text()}`);
+    tokens.push(((await res.json()) as { accessToken: string }).accessToken);
+  }
+  return tokens;
+}
+
+export function parseArgs(argv: string[]): { names: string[]; quick: boolean; durationSec: number; repeats: number } {
+  const quick = argv.includes("--quick");
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const durationSec = Number(value("--duration") ?? process.env.PERF_DURATION ?? (quick ? 3 : 10));
+  const repeats = Number(value("--repeats") ?? process.env.PERF_REPEATS ?? (quick ? 1 : 3));
+  const skip = new Set([value("--duration"), value("--repeats")]);
+  const names = argv.filter((a) => !a.startsWith("--") && !skip.has(a));
+  if (!Number.isFinite(durationSec) || durationSec < 1 || durationSec > 600) throw new Error("--duration must be 1..600 seconds");
+  if (!Number.isInteger(repeats) || repeats < 1 || repeats > 10) throw new Error("--repeats must be 1..10");
+  return { names, quick, durationSec, repeats };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2));
+  const unknown = args.names.filter((n) => !SCENARIOS.some((s) => s.name === n));
+  if (unknown.length) {
+    console.error(`unknown scenario(s): ${unknown.join(", ")}; known: ${SCENARIOS.map((s) => s.name).join(", ")}`);
+    return 2;
+  }
+  const chosen = args.names.length ? SCENARIOS.filter((s) => args.names.includes(s.name)) : SCENARIOS;
+  const resultsDir = process.env.PERF_RESULTS_DIR ?? join(ROOT, "perf", "results");
+  mkdirSync(resultsDir, { recursive: true });
+
+  const log = (msg: string) => console.log(msg);
+  log(`perf: ${chosen.map((s) => s.name).join(", ")} — ${args.durationSec} s per measurement, ${args.repeats} repeat(s)`);
+  let stack: PerfStack | undefined;
+  const stopOnSignal = async () => {
+    await stack?.stop();
+    process.exit(130);
+  };
+  process.on("SIGINT", () => void stopOnSignal());
+  process.on("SIGTERM", () => void stopOnSignal());
+  try {
+    stack = await startPerfStack({ edgePort: await freePort(), bridgePort: await freePort() });
+    log(`stack up: ${stack.edgeUrl} (workerd socket: ${stack.directFound ? stack.directUrl : "not found, using the proxy"})`);
+    const tokens = await registerUsers(stack.edgeUrl, 5);
+    for (const scenario of chosen) {
+      log(`\n▶ ${scenario.name}: ${scenario.description}`);
+      const startedAt = new Date().toISOString();
+      const partial = await scenario.run({ stack, durationSec: args.durationSec, repeats: args.repeats, quick: args.quick, log, tokens });
+      const result = ScenarioResult.parse({ scenario: scenario.name, description: scenario.description, startedAt, machine: machineInfo(), ...partial });
+      writeFileSync(join(resultsDir, `${scenario.name}.json`), JSON.stringify(result, null, 2) + "\n");
+      for (const r of result.ratios) log(`  ratio ${r.name} = ${r.value}`);
+    }
+  } finally {
+    await stack?.stop();
+  }
+  const { main: report } = await import("./cli/report");
+  return report([]);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main().then(
+    (code) => process.exit(code),
+    (err: unknown) => {
+      console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+      process.exit(1);
+    },
+  );
+}
