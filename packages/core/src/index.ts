@@ -7,3 +7,4 @@ export * from "./api";
 export * from "./money";
 export * from "./order-state";
 export * from "./position";
+export * from "./orders";

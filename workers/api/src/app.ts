@@ -17,6 +17,7 @@ import { deadline } from "./middleware/deadline";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { marketDataRoutes } from "./routes/market-data";
+import { orderRoutes } from "./routes/orders";
 import { serverTiming } from "./middleware/server-timing";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
@@ -55,6 +56,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
     return c.json({ user: toPublicUser(user) });
   });
   app.route("/api/market-data", marketDataRoutes);
+  app.route("/api", orderRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 

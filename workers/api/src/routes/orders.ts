@@ -1,0 +1,94 @@
+/**
+ * Orders and the trading account (all require a signed-in user; each user's state lives in
+ * their own UserAccount DO, so another user's ids simply do not exist there: 404, not 403).
+ *
+ * POST /api/orders, POST /api/trading/execute   market order, filled on paper at best bid/ask
+ * GET  /api/orders, GET /api/orders/:id
+ * GET  /api/trading/account, GET /api/trading/positions
+ */
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import { isKnownSymbol, PlaceOrderRequest, SymbolName } from "@bot-core/core";
+import { sha256Hex } from "../auth/encoding";
+import type { AppEnv } from "../env";
+import { ApiError, badRequest, notFound } from "../errors";
+import { requireUser } from "../middleware/auth";
+import { jsonBody } from "../validation";
+
+/** A fill price older than this is refused: never trade on a stale quote. */
+export const MAX_PRICE_AGE_MS = 10_000;
+const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
+
+const ListQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+  symbol: SymbolName.optional(),
+});
+
+function account(c: Context<AppEnv>) {
+  return c.env.USER_ACCOUNT.getByName(c.get("userId"));
+}
+
+async function placeOrder(c: Context<AppEnv>): Promise<Response> {
+  const t0 = performance.now();
+  const body = await jsonBody(c, PlaceOrderRequest);
+  const idempotencyKey = c.req.header("idempotency-key");
+  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
+    throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-64 letters, digits or _.:-");
+  }
+  if (!isKnownSymbol(body.symbol)) throw notFound(`unknown symbol ${body.symbol}`);
+  const requestHash = await sha256Hex(JSON.stringify([body.symbol, body.side, body.type, body.quantity, body.clientOrderId ?? null]));
+  const t1 = performance.now();
+
+  const ticker = await c.env.SYMBOL_HUB.getByName(body.symbol).latest();
+  if (!ticker) throw new ApiError(503, "market_data_unavailable", `no price for ${body.symbol} yet`, undefined, { "Retry-After": "1" });
+  const age = Date.now() - ticker.eventTime;
+  if (age > MAX_PRICE_AGE_MS) {
+    throw new ApiError(503, "market_data_stale", `the last ${body.symbol} price is ${Math.round(age / 1000)} s old; refusing to fill at a stale price`, undefined, { "Retry-After": "1" });
+  }
+  const t2 = performance.now();
+
+  const result = await account(c).placeMarketOrder({
+    symbol: body.symbol,
+    side: body.side,
+    quantity: body.quantity,
+    ...(body.clientOrderId ? { clientOrderId: body.clientOrderId } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+    requestHash,
+    bid: ticker.bid,
+    ask: ticker.ask,
+  });
+  const t3 = performance.now();
+  c.header("Server-Timing", `validation;dur=${(t1 - t0).toFixed(1)}, price;dur=${(t2 - t1).toFixed(1)}, execution;dur=${(t3 - t2).toFixed(1)}`);
+
+  if (!result.ok) {
+    throw new ApiError(result.status, result.code, result.message, result.violations ? { violations: result.violations } : undefined);
+  }
+  if (result.replayed) c.header("Idempotent-Replayed", "true");
+  return c.json(result.order, 201);
+}
+
+// Auth is applied per route: a sub-app's .use() would become /api/* middleware and answer
+// unknown /api routes with 401 instead of 404.
+const auth = requireUser();
+
+export const orderRoutes = new Hono<AppEnv>()
+  .post("/orders", auth, placeOrder)
+  .post("/trading/execute", auth, placeOrder)
+  .get("/orders", auth, async (c) => {
+    const q = ListQuery.safeParse(c.req.query());
+    if (!q.success) throw badRequest("invalid_request", q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+    return c.json(await account(c).listOrders({ limit: q.data.limit, ...(q.data.cursor ? { before: q.data.cursor } : {}), ...(q.data.symbol ? { symbol: q.data.symbol } : {}) }));
+  })
+  .get("/orders/:id", auth, async (c) => {
+    const id = c.req.param("id");
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound("order not found");
+    const order = await account(c).getOrder(id);
+    if (!order) throw notFound("order not found");
+    return c.json(order);
+  })
+  .get("/trading/account", auth, async (c) => c.json(await account(c).account()))
+  .get("/trading/positions", auth, async (c) => {
+    const view = await account(c).account();
+    return c.json({ positions: view.positions });
+  });
