@@ -15,10 +15,11 @@ import { startPerfStack, type PerfStack } from "./harness/stack";
 import { ScenarioResult } from "./result-schema";
 import { healthScenario } from "./scenarios/health";
 import { marketDataScenario } from "./scenarios/market-data";
+import { orderPlacementScenario } from "./scenarios/order-placement";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, websocketScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, websocketScenario];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -83,7 +84,8 @@ async function main(): Promise<number> {
   try {
     stack = await startPerfStack({ edgePort: await freePort(), bridgePort: await freePort() });
     log(`stack up: ${stack.edgeUrl} (workerd socket: ${stack.directFound ? stack.directUrl : "not found, using the proxy"})`);
-    const tokens = await registerUsers(stack.edgeUrl, 5);
+    // Registration is throttled to 20 per IP per hour: 20 users it is.
+    const tokens = await registerUsers(stack.edgeUrl, 20);
     for (const scenario of chosen) {
       log(`\n▶ ${scenario.name}: ${scenario.description}`);
       const startedAt = new Date().toISOString();

@@ -13,6 +13,8 @@ export interface HttpLoadOptions {
   headers?: Record<string, string>;
   /** A fixed body, or one built per request (e.g. a fresh idempotency key). */
   body?: string | (() => string);
+  /** Headers and body built per request (e.g. a different user's token each time). */
+  request?: () => { headers: Record<string, string>; body?: string };
   connections: number;
   durationSec: number;
   /** Statuses that count as success (default: 2xx). */
@@ -48,6 +50,7 @@ export async function httpLoad(o: HttpLoadOptions): Promise<HttpLoadResult> {
     headers: o.headers ?? {},
     ...(typeof o.body === "string" ? { body: o.body } : {}),
     ...(bodyOf ? { setupRequest: (req: autocannon.Request) => ({ ...req, body: bodyOf() }) } : {}),
+    ...(o.request ? { setupRequest: (req: autocannon.Request) => ({ ...req, ...o.request!() }) } : {}),
     onResponse: (status: number, _body: string, _ctx: object, headers?: IncomingHttpHeaders) => {
       const raw = headers?.["server-timing"] ?? headers?.["Server-Timing" as "server-timing"];
       const timing = Array.isArray(raw) ? raw.join(",") : raw;

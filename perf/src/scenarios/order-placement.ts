@@ -1,0 +1,54 @@
+/**
+ * POST /api/orders, market orders from many users (JWT check, zod, SymbolHub price, one
+ * UserAccount transaction), against GET /health on the same socket in the same run.
+ * Each user alternates buy and sell so positions stay small and no order is refused for margin.
+ * Goals (trading-core issue): order p50 <= 2x /health p50; throughput >= 35% of /health's.
+ */
+import { measureHttp, type HttpSubject } from "../harness/measure";
+import { ratiosOf, type Scenario } from "./types";
+
+export const orderPlacementScenario: Scenario = {
+  name: "order-placement",
+  description: "POST /api/orders (market, paper fill) from many users against GET /health on workerd's own socket (same run).",
+  async run(ctx) {
+    let n = 0;
+    const sides = ctx.tokens.map(() => "buy");
+    const subjects: HttpSubject[] = [
+      { id: "health", label: "edge /health", role: "baseline", load: { url: `${ctx.stack.directUrl}/health` } },
+      {
+        id: "order",
+        label: "POST /api/orders (market)",
+        role: "target",
+        load: {
+          url: `${ctx.stack.directUrl}/api/orders`,
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          request: () => {
+            const user = n++ % ctx.tokens.length;
+            const side = sides[user] === "buy" ? "sell" : "buy";
+            sides[user] = side;
+            return {
+              headers: { "content-type": "application/json", authorization: `Bearer ${ctx.tokens[user]}` },
+              body: JSON.stringify({ symbol: "BTCUSDT", side, type: "market", quantity: "0.001" }),
+            };
+          },
+          expectStatus: (s) => s === 201,
+        },
+      },
+    ];
+    const concurrencies = ctx.quick ? [10] : [10, 50];
+    const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log });
+    const ratios = concurrencies.flatMap((c) =>
+      ratiosOf(measurements.find((m) => m.id === `order-c${c}`)!, measurements.find((m) => m.id === `health-c${c}`)!, { p50: 2, throughput: 0.35 }),
+    );
+    return {
+      measurements,
+      ratios,
+      notes: [
+        `${ctx.tokens.length} users, alternating buy/sell 0.001 BTCUSDT; each order: JWT verify, zod, SymbolHub RPC for the price, UserAccount RPC with one SQLite transaction (local SQLite commits go to disk: nothing to learn about production storage from it).`,
+        "Goals: order p50 <= 2x /health p50, throughput >= 0.35x /health's. Spec floor: order placement p99 < 10 ms in production.",
+        "Server-Timing stages (validation, price, execution) are in whole milliseconds locally: workerd's clock moves only across I/O.",
+      ],
+    };
+  },
+};
