@@ -1,0 +1,40 @@
+/**
+ * Market open (spec §1.1 `market_open`): 100 traders at the bell, 1,000 after 2 min, a 5,000 peak,
+ * 3,000 sustained for 10 min, then down: 19 min. Each VU is a trader: the price every iteration,
+ * often the chart and the portfolio, a risk-checked market order in ORDER_RATIO (20 %) of them.
+ *
+ *   BASE_URL=https://edge.example.com k6 run perf/k6/market-open.ts
+ */
+import type { Options } from "k6/options";
+import { setupRun, type SetupData } from "./lib/auth.ts";
+import { COMMON_OPTIONS } from "./lib/options.ts";
+import { MARKET_OPEN, scaled, scaledStages } from "./lib/stages.ts";
+import { summaryOutputs, type SummaryData } from "./lib/summary.ts";
+import { TRADING_THRESHOLDS } from "./lib/thresholds.ts";
+import { tradingSession } from "./lib/trading.ts";
+
+export const options: Options = {
+  ...COMMON_OPTIONS,
+  scenarios: {
+    market_open: {
+      executor: "ramping-vus",
+      startVUs: scaled(MARKET_OPEN.startVUs),
+      stages: scaledStages(MARKET_OPEN.stages),
+      gracefulRampDown: MARKET_OPEN.gracefulRampDown,
+      exec: "trade",
+    },
+  },
+  thresholds: TRADING_THRESHOLDS,
+};
+
+export function setup(): SetupData {
+  return setupRun();
+}
+
+export function trade(data: SetupData): void {
+  tradingSession(data);
+}
+
+export function handleSummary(data: SummaryData): Record<string, string> {
+  return summaryOutputs("market-open", data);
+}

@@ -1,0 +1,39 @@
+/**
+ * Normal trading hours (spec §1.1 `normal_trading`): 2,000 traders for 30 min, the same trader
+ * behaviour as market-open. In the spec's combined run it starts 20 min in, after the market
+ * open (see trading-day.ts); alone, it starts at once.
+ *
+ *   BASE_URL=https://edge.example.com k6 run perf/k6/normal-trading.ts
+ */
+import type { Options } from "k6/options";
+import { setupRun, type SetupData } from "./lib/auth.ts";
+import { COMMON_OPTIONS } from "./lib/options.ts";
+import { NORMAL_TRADING, scaled } from "./lib/stages.ts";
+import { summaryOutputs, type SummaryData } from "./lib/summary.ts";
+import { TRADING_THRESHOLDS } from "./lib/thresholds.ts";
+import { tradingSession } from "./lib/trading.ts";
+
+export const options: Options = {
+  ...COMMON_OPTIONS,
+  scenarios: {
+    normal_trading: {
+      executor: "constant-vus",
+      vus: scaled(NORMAL_TRADING.vus),
+      duration: NORMAL_TRADING.duration,
+      exec: "trade",
+    },
+  },
+  thresholds: TRADING_THRESHOLDS,
+};
+
+export function setup(): SetupData {
+  return setupRun();
+}
+
+export function trade(data: SetupData): void {
+  tradingSession(data);
+}
+
+export function handleSummary(data: SummaryData): Record<string, string> {
+  return summaryOutputs("normal-trading", data);
+}
