@@ -75,6 +75,7 @@ async function main(): Promise<number> {
   const log = (msg: string) => console.log(msg);
   log(`perf: ${chosen.map((s) => s.name).join(", ")} — ${args.durationSec} s per measurement, ${args.repeats} repeat(s)`);
   let stack: PerfStack | undefined;
+  const written: ScenarioResult[] = [];
   const stopOnSignal = async () => {
     await stack?.stop();
     process.exit(130);
@@ -92,13 +93,21 @@ async function main(): Promise<number> {
       const partial = await scenario.run({ stack, durationSec: args.durationSec, repeats: args.repeats, quick: args.quick, log, tokens });
       const result = ScenarioResult.parse({ scenario: scenario.name, description: scenario.description, startedAt, machine: machineInfo(), ...partial });
       writeFileSync(join(resultsDir, `${scenario.name}.json`), JSON.stringify(result, null, 2) + "\n");
+      written.push(result);
       for (const r of result.ratios) log(`  ratio ${r.name} = ${r.value}`);
     }
   } finally {
     await stack?.stop();
   }
   const { main: report } = await import("./cli/report");
-  return report([]);
+  const code = await report([]);
+  // A measurement that mostly failed is not a measurement: say so and fail the run.
+  const invalid = written.flatMap((r) => r.measurements.filter((m) => m.total === 0 || m.errors > m.total * 0.01).map((m) => `${r.scenario}/${m.id}: ${m.errors} errors of ${m.total}`));
+  if (invalid.length) {
+    console.error(`\ninvalid measurements (more than 1% errors, or nothing completed):\n  ${invalid.join("\n  ")}`);
+    return Math.max(code, 1);
+  }
+  return code;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,15 +1,16 @@
 /**
  * The WebSocket baseline: a bare Node `ws` server that produces ticker updates at the same
- * rate over the same symbols as the bridge's simulator and fans them out every 10 ms, one frame
- * per socket per window carrying its channels' updates — the edge's design with no Workers
+ * rate over the same symbols as the bridge's simulator and fans them out every window (the
+ * bridge's batch interval), one frame per socket per window carrying its channels' latest updates — the edge's design with no Workers
  * runtime, no Durable Object hops and no proxy. Run as a child process so it does not share the
- * load generator's event loop:  tsx bare-ws-server.ts <updatesPerSec>  (prints its port).
+ * load generator's event loop:  tsx bare-ws-server.ts <updatesPerSec> <windowMs>  (prints its port).
  */
 import { WebSocketServer, type WebSocket } from "ws";
 import { SYMBOL_NAMES } from "@bot-core/core";
 
 const updatesPerSec = Number(process.argv[2] ?? 1000);
-const WINDOW_MS = 10;
+/** The fan-out window: the same as the bridge's batch interval in the edge measurement. */
+const WINDOW_MS = Number(process.argv[3] ?? 50);
 
 const wss = new WebSocketServer({ host: "127.0.0.1", port: 0, perMessageDeflate: false });
 const subs = new Map<WebSocket, Set<string>>();

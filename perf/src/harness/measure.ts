@@ -43,14 +43,28 @@ function toMeasurement(subject: HttpSubject, concurrency: number, durationSec: n
 /** Runs every subject at every concurrency, `repeats` times, interleaved. */
 export async function measureHttp(
   subjects: HttpSubject[],
-  opts: { concurrencies: number[]; durationSec: number; repeats: number; log: (msg: string) => void },
+  opts: {
+    concurrencies: number[];
+    durationSec: number;
+    repeats: number;
+    log: (msg: string) => void;
+    /** Called after a run that mostly failed: returns the server's new origin if it moved. */
+    recover?: () => Promise<{ from: string; to: string } | undefined>;
+  },
 ): Promise<Measurement[]> {
   const out: Measurement[] = [];
   for (const concurrency of opts.concurrencies) {
     const runs = new Map<string, HttpLoadResult[]>(subjects.map((s) => [s.id, []]));
     for (let r = 0; r < opts.repeats; r++) {
       for (const subject of subjects) {
-        const result = await httpLoad({ ...subject.load, connections: concurrency, durationSec: opts.durationSec });
+        let result = await httpLoad({ ...subject.load, connections: concurrency, durationSec: opts.durationSec });
+        for (let retry = 0; retry < 2 && opts.recover && (result.total === 0 || result.errors > result.total / 2); retry++) {
+          const moved = await opts.recover();
+          if (!moved) break;
+          opts.log(`  ! ${subject.id}: the runtime moved from ${moved.from} to ${moved.to} (wrangler reload); repeating this run`);
+          for (const s of subjects) s.load = { ...s.load, url: s.load.url.replace(moved.from, moved.to) };
+          result = await httpLoad({ ...subject.load, connections: concurrency, durationSec: opts.durationSec });
+        }
         runs.get(subject.id)!.push(result);
         const s = result.latency.summary();
         opts.log(`  ${subject.id} c=${concurrency} run ${r + 1}/${opts.repeats}: p50 ${s.p50} ms, p99 ${s.p99} ms, ${result.throughput.toFixed(0)} req/s, errors ${result.errors}`);

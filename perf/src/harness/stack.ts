@@ -16,6 +16,11 @@ export interface PerfStack {
   /** workerd's own socket for the Worker, when found; otherwise the proxied URL. */
   directUrl: string;
   directFound: boolean;
+  /**
+   * Checks workerd's socket still answers; if wrangler restarted the runtime (it reloads on
+   * file changes, and the internal port changes), finds the new one. Returns the move, if any.
+   */
+  ensureDirect(): Promise<{ from: string; to: string } | undefined>;
   stopBridge(): Promise<void>;
   startBridge(overrides?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
@@ -99,11 +104,32 @@ export async function startPerfStack(options: { edgePort: number; bridgePort: nu
   }
   const edgePid = stack.processes().edge.child.pid;
   const direct = await findDirectUrl(options.edgePort, edgePid);
-  return {
+  const perf: PerfStack = {
     edgeUrl: stack.edgeUrl,
     bridgeUrl: stack.bridgeUrl,
     directUrl: direct ?? stack.edgeUrl,
     directFound: direct !== undefined,
+    async ensureDirect() {
+      const alive = async (url: string) => {
+        try {
+          return (await fetch(`${url}/health`, { signal: AbortSignal.timeout(2000) })).ok;
+        } catch {
+          return false;
+        }
+      };
+      if (await alive(perf.directUrl)) return undefined;
+      const deadline = Date.now() + 60_000;
+      while (Date.now() < deadline) {
+        const found = await findDirectUrl(options.edgePort, edgePid);
+        if (found && (await alive(found))) {
+          const from = perf.directUrl;
+          perf.directUrl = found;
+          return { from, to: found };
+        }
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      throw new Error(`the edge stopped answering on ${perf.directUrl} and no workerd socket was found again\n${logs.slice(-30).join("\n")}`);
+    },
     stopBridge: () => stack.stopBridge(),
     startBridge: (overrides) => stack.startBridge(overrides),
     async stop() {
@@ -112,4 +138,5 @@ export async function startPerfStack(options: { edgePort: number; bridgePort: nu
     },
     logs,
   };
+  return perf;
 }

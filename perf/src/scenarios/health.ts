@@ -10,6 +10,7 @@ export const healthScenario: Scenario = {
   name: "health",
   description: "GET /health on workerd's own socket and through wrangler's proxy, against bare Node http (same run).",
   async run(ctx) {
+    await ctx.stack.ensureDirect();
     const bare = await startBareNode();
     try {
       const subjects: HttpSubject[] = [
@@ -18,7 +19,7 @@ export const healthScenario: Scenario = {
         { id: "edge-health-proxy", label: "edge /health (via wrangler proxy)", role: "target", load: { url: `${ctx.stack.edgeUrl}/health` } },
       ];
       const concurrencies = ctx.quick ? [10] : [10, 50];
-      const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log });
+      const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log, recover: () => ctx.stack.ensureDirect() });
       const ratios = concurrencies.flatMap((c) => {
         const get = (id: string) => measurements.find((m) => m.id === `${id}-c${c}`)!;
         return [...ratiosOf(get("edge-health"), get("bare-node")), ...ratiosOf(get("edge-health-proxy"), get("edge-health"))];

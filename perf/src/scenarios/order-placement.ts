@@ -11,6 +11,7 @@ export const orderPlacementScenario: Scenario = {
   name: "order-placement",
   description: "POST /api/orders (market, paper fill) from many users against GET /health on workerd's own socket (same run).",
   async run(ctx) {
+    await ctx.stack.ensureDirect();
     let n = 0;
     const sides = ctx.tokens.map(() => "buy");
     const subjects: HttpSubject[] = [
@@ -37,7 +38,7 @@ export const orderPlacementScenario: Scenario = {
       },
     ];
     const concurrencies = ctx.quick ? [10] : [10, 50];
-    const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log });
+    const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log, recover: () => ctx.stack.ensureDirect() });
     const ratios = concurrencies.flatMap((c) =>
       ratiosOf(measurements.find((m) => m.id === `order-c${c}`)!, measurements.find((m) => m.id === `health-c${c}`)!, { p50: 2, throughput: 0.35 }),
     );
