@@ -6,12 +6,10 @@
  *   BASE_URL=https://edge.example.com k6 run perf/k6/normal-trading.ts
  */
 import type { Options } from "k6/options";
-import { setupRun, type SetupData } from "./lib/auth.ts";
 import { COMMON_OPTIONS } from "./lib/options.ts";
 import { NORMAL_TRADING, scaled } from "./lib/stages.ts";
-import { summaryOutputs, type SummaryData } from "./lib/summary.ts";
+import { summaryFor } from "./lib/entry.ts";
 import { TRADING_THRESHOLDS } from "./lib/thresholds.ts";
-import { tradingSession } from "./lib/trading.ts";
 
 export const options: Options = {
   ...COMMON_OPTIONS,
@@ -26,14 +24,5 @@ export const options: Options = {
   thresholds: TRADING_THRESHOLDS,
 };
 
-export function setup(): SetupData {
-  return setupRun();
-}
-
-export function trade(data: SetupData): void {
-  tradingSession(data);
-}
-
-export function handleSummary(data: SummaryData): Record<string, string> {
-  return summaryOutputs("normal-trading", data);
-}
+export { setup, trade } from "./lib/entry.ts";
+export const handleSummary = summaryFor("normal-trading");
