@@ -10,40 +10,37 @@ function describe(error: z.ZodError): string {
     .join("; ");
 }
 
+function parseJsonText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw badRequest("bad_json", "the request body is not valid JSON");
+  }
+}
+
+/** Validates a value against a schema; a violation is 400 invalid_request naming the fields. */
+export function validate<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw badRequest("invalid_request", describe(parsed.error), parsed.error.issues.slice(0, 20));
+  return parsed.data;
+}
+
 /** Parses the JSON body against a schema. Malformed JSON -> 400 bad_json; schema errors -> 400 invalid_request. */
 export async function jsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) {
     throw new ApiError(415, "unsupported_media_type", "send the body as application/json");
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(await c.req.text());
-  } catch {
-    throw badRequest("bad_json", "the request body is not valid JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw badRequest("invalid_request", describe(parsed.error), parsed.error.issues.slice(0, 20));
-  }
-  return parsed.data;
+  return validate(schema, parseJsonText(await c.req.text()));
 }
 
 /** Like jsonBody, but an empty body is read as `{}`. */
 export async function optionalJsonBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
   const text = await c.req.text();
-  if (text.trim() === "") {
-    const parsed = schema.safeParse({});
-    if (parsed.success) return parsed.data;
-    throw badRequest("invalid_request", describe(parsed.error));
-  }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    throw badRequest("bad_json", "the request body is not valid JSON");
-  }
-  const parsed = schema.safeParse(raw);
-  if (!parsed.success) throw badRequest("invalid_request", describe(parsed.error));
-  return parsed.data;
+  return validate(schema, text.trim() === "" ? {} : parseJsonText(text));
+}
+
+/** Validates the query string against a schema (400 invalid_request on violations). */
+export function queryOf<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+  return validate(schema, c.req.query());
 }

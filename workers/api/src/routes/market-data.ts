@@ -8,6 +8,7 @@ import { z } from "zod";
 import { KlineInterval, SymbolName, isKnownSymbol } from "@bot-core/core";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
+import { queryOf } from "../validation";
 
 const KlinesQuery = z.strictObject({
   interval: KlineInterval.default("1m"),
@@ -34,8 +35,7 @@ export const marketDataRoutes = new Hono<AppEnv>()
   })
   .get("/klines/:symbol", async (c) => {
     const symbol = symbolParam(c.req.param("symbol"));
-    const query = KlinesQuery.safeParse(c.req.query());
-    if (!query.success) throw badRequest("invalid_request", query.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    const klines = await c.env.SYMBOL_HUB.getByName(symbol).klines(query.data.interval, query.data.limit);
-    return c.json({ symbol, interval: query.data.interval, klines: klines.map(({ kind: _k, eventTime: _e, bridgeTime: _b, ...k }) => k) });
+    const query = queryOf(c, KlinesQuery);
+    const klines = await c.env.SYMBOL_HUB.getByName(symbol).klines(query.interval, query.limit);
+    return c.json({ symbol, interval: query.interval, klines: klines.map(({ kind: _k, eventTime: _e, bridgeTime: _b, ...k }) => k) });
   });

@@ -13,7 +13,7 @@ import { sha256Hex } from "../auth/encoding";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
-import { jsonBody } from "../validation";
+import { jsonBody, queryOf } from "../validation";
 
 /** A fill price older than this is refused: never trade on a stale quote. */
 export const MAX_PRICE_AGE_MS = 10_000;
@@ -76,9 +76,8 @@ export const orderRoutes = new Hono<AppEnv>()
   .post("/orders", auth, placeOrder)
   .post("/trading/execute", auth, placeOrder)
   .get("/orders", auth, async (c) => {
-    const q = ListQuery.safeParse(c.req.query());
-    if (!q.success) throw badRequest("invalid_request", q.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
-    return c.json(await account(c).listOrders({ limit: q.data.limit, ...(q.data.cursor ? { before: q.data.cursor } : {}), ...(q.data.symbol ? { symbol: q.data.symbol } : {}) }));
+    const q = queryOf(c, ListQuery);
+    return c.json(await account(c).listOrders({ limit: q.limit, ...(q.cursor ? { before: q.cursor } : {}), ...(q.symbol ? { symbol: q.symbol } : {}) }));
   })
   .get("/orders/:id", auth, async (c) => {
     const id = c.req.param("id");
