@@ -11,6 +11,9 @@
 import { DurableObject } from "cloudflare:workers";
 import {
   applyFill,
+  takeAll,
+  takeToken,
+  type BucketState,
   checkSymbolRules,
   entryPrice,
   fmt,
@@ -83,7 +86,25 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, record_id TEXT NOT NULL, payload TEXT NOT NULL, ts INTEGER NOT NULL);
     `,
   },
+  { version: 3, sql: "CREATE TABLE rate_buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)" },
 ];
+
+/** Per-user limits (spec: 100 requests/min with bursts of 20/s; 10 trades/min). */
+export interface RateLimits {
+  requestsPerMinute: number;
+  burstPerSecond: number;
+  tradesPerMinute: number;
+}
+
+export interface Admission {
+  allowed: boolean;
+  limit: number;
+  remaining: number;
+  /** Seconds until the per-minute bucket is full again. */
+  resetSec: number;
+  retryAfterSec: number;
+  policy: string;
+}
 
 /** Paper accounts start with this much USDT. */
 export const PAPER_STARTING_BALANCE = "10000";
@@ -150,11 +171,13 @@ export interface MarketOrderInput {
   /** Best bid/ask from the symbol's hub when the request arrived. */
   bid: string;
   ask: string;
+  /** Orders per minute allowed for this user. */
+  tradesPerMinute: number;
 }
 
 export type OrderResult =
   | { ok: true; order: OrderView; replayed: boolean }
-  | { ok: false; status: 404 | 409 | 422; code: string; message: string; violations?: RuleViolation[] };
+  | { ok: false; status: 404 | 409 | 422 | 429; code: string; message: string; violations?: RuleViolation[]; retryAfterSec?: number };
 
 type OrderRow = {
   id: string;
@@ -208,6 +231,9 @@ function orderView(r: OrderRow): OrderView {
 }
 
 export class UserAccount extends DurableObject<Env> {
+  /** Request buckets live in memory: an evicted account was idle, and a fresh bucket is full. */
+  private requestBuckets = new Map<string, BucketState>();
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
@@ -243,6 +269,26 @@ export class UserAccount extends DurableObject<Env> {
     return row ? { userId: row.user_id, createdAt: row.created_at, openedAt: row.opened_at } : null;
   }
 
+  /** Admits one API request under the per-minute and burst limits, or says when to retry. */
+  admitRequest(limits: RateLimits, now = Date.now()): Admission {
+    const rules = [
+      { name: "minute", rule: { capacity: limits.requestsPerMinute, perMs: 60_000 } },
+      { name: "burst", rule: { capacity: limits.burstPerSecond, perMs: 1000 } },
+    ];
+    const { allowed, results } = takeAll(rules, this.requestBuckets, now);
+    if (allowed) for (const r of results) this.requestBuckets.set(r.name, r.result.state);
+    const minute = results[0]!.result;
+    const retryAfterMs = Math.max(...results.map((r) => r.result.retryAfterMs));
+    return {
+      allowed,
+      limit: limits.requestsPerMinute,
+      remaining: Math.min(...results.map((r) => r.result.remaining)),
+      resetSec: Math.ceil(minute.resetMs / 1000),
+      retryAfterSec: allowed ? 0 : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+      policy: `${limits.requestsPerMinute};w=60, ${limits.burstPerSecond};w=1`,
+    };
+  }
+
   /** Places a market order and fills it on paper at the best bid/ask, in one transaction. */
   placeMarketOrder(input: MarketOrderInput): OrderResult {
     return this.ctx.storage.transactionSync((): OrderResult => {
@@ -261,6 +307,18 @@ export class UserAccount extends DurableObject<Env> {
           const order = this.orderRow(prior.order_id);
           if (order) return { ok: true, order: orderView(order), replayed: true };
         }
+      }
+
+      // Every new order attempt counts against the trade limit (replays above do not).
+      const bucketRow = sql.exec<{ tokens: number; updated_at: number }>("SELECT tokens, updated_at FROM rate_buckets WHERE name = 'trades'").toArray()[0];
+      const trade = takeToken({ capacity: input.tradesPerMinute, perMs: 60_000 }, bucketRow ? { tokens: bucketRow.tokens, updatedAt: bucketRow.updated_at } : undefined, now);
+      sql.exec(
+        "INSERT INTO rate_buckets (name, tokens, updated_at) VALUES ('trades', ?, ?) ON CONFLICT (name) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+        trade.state.tokens, trade.state.updatedAt,
+      );
+      if (!trade.allowed) {
+        const retryAfterSec = Math.max(1, Math.ceil(trade.retryAfterMs / 1000));
+        return { ok: false, status: 429, code: "rate_limited", message: `at most ${input.tradesPerMinute} orders per minute; retry in ${retryAfterSec} s`, retryAfterSec };
       }
 
       const rules = symbolRules(input.symbol);

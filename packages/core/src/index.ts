@@ -8,3 +8,4 @@ export * from "./money";
 export * from "./order-state";
 export * from "./position";
 export * from "./orders";
+export * from "./rate-limit";

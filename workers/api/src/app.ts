@@ -12,6 +12,7 @@ import { toPublicUser, usersRepo } from "./auth/users";
 import type { AppEnv } from "./env";
 import { ApiError, notFound } from "./errors";
 import { requireUser } from "./middleware/auth";
+import { userRateLimit } from "./middleware/rate-limit";
 import { compressOver } from "./middleware/compression";
 import { deadline } from "./middleware/deadline";
 import { authRoutes } from "./routes/auth";
@@ -50,7 +51,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
 
   app.route("/", healthRoutes);
   app.route("/auth", authRoutes);
-  app.get("/api/me", requireUser(), async (c) => {
+  app.get("/api/me", requireUser(), userRateLimit(), async (c) => {
     const user = await usersRepo(c.env.DB).findById(c.get("userId"));
     if (!user) throw notFound("account not found");
     return c.json({ user: toPublicUser(user) });

@@ -65,16 +65,21 @@ describe("POST /api/orders (market, paper)", () => {
     expect((await reused.json<ErrorBody>()).error.code).toBe("idempotency_key_reused");
   });
 
-  it("never overdraws: 50 concurrent orders against one account", async () => {
+  it("never overdraws: 50 concurrent orders against one account meet the burst, trade and margin limits", async () => {
     const user = await register();
-    // Each order needs ~640 USDT margin at leverage 1: only 15 of 50 can fit in 10,000 USDT.
-    const results = await Promise.all(Array.from({ length: 50 }, () => order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.01" })));
-    const statuses = results.map((r) => r.status);
-    const filled = statuses.filter((s) => s === 201).length;
-    expect(filled).toBe(15);
-    expect(statuses.filter((s) => s === 422).length).toBe(35);
+    // 0.03 BTC needs ~1,920 USDT margin at leverage 1: 5 fit in 10,000 USDT.
+    const results = await Promise.all(Array.from({ length: 50 }, () => order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.03" })));
+    const count = (s: number) => results.filter((r) => r.status === s).length;
+    // The burst limit (20/s) admits ~20 requests, the trade limit (10/min) 10 orders of those,
+    // and margin 5 of those.
+    expect(count(201)).toBe(5);
+    expect(count(422)).toBe(5);
+    expect(count(429)).toBe(40);
     const rejection = await results.find((r) => r.status === 422)!.json<ErrorBody>();
     expect(rejection.error.details?.violations?.map((v) => v.rule)).toEqual(["FREE_MARGIN"]);
+    const limited = results.find((r) => r.status === 429)!;
+    expect(Number(limited.headers.get("retry-after"))).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1100)); // let the burst bucket refill before reading
     const acct = await (await get(user, "/api/trading/account")).json<Account>();
     expect(Number(acct.freeMargin)).toBeGreaterThanOrEqual(0);
     expect(acct.positions[0]?.quantity).toBe("0.15");
@@ -148,6 +153,46 @@ describe("POST /api/orders (market, paper)", () => {
     expect(res.status).toBe(201);
     expect((await call("/api/orders", { method: "POST", json: {} })).status).toBe(401);
     expect((await call("/api/nope")).status).toBe(404);
+  });
+});
+
+describe("per-user rate limits", () => {
+  it("allows 10 orders a minute, then 429 with Retry-After, and replays still answer", async () => {
+    const user = await register();
+    const statuses: number[] = [];
+    for (let i = 0; i < 11; i++) {
+      const res = await order(user, { symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", quantity: "0.001" }, { "idempotency-key": `k-${i}` });
+      statuses.push(res.status);
+      if (i === 10) {
+        expect((await res.json<ErrorBody>()).error.code).toBe("rate_limited");
+        expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      }
+    }
+    expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);
+    expect(statuses[10]).toBe(429);
+    const replay = await order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.001" }, { "idempotency-key": "k-0" });
+    expect(replay.status).toBe(201);
+  });
+
+  it("answers a burst of requests over 20/s with 429 and reports RateLimit headers", async () => {
+    const user = await register();
+    const first = await get(user, "/api/trading/account");
+    expect(first.headers.get("ratelimit-limit")).toBe("100");
+    expect(first.headers.get("ratelimit-policy")).toBe("100;w=60, 20;w=1");
+    const remainingBefore = Number(first.headers.get("ratelimit-remaining"));
+    const burst = await Promise.all(Array.from({ length: 40 }, () => get(user, "/api/trading/account")));
+    const limited = burst.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(10);
+    expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(limited[0]!.headers.get("ratelimit-remaining")).toBe("0");
+    const ok = burst.find((r) => r.status === 200)!;
+    expect(Number(ok.headers.get("ratelimit-remaining"))).toBeLessThan(remainingBefore);
+  });
+
+  it("counts each user separately", async () => {
+    const [a, b] = [await register(), await register()];
+    await Promise.all(Array.from({ length: 40 }, () => get(a, "/api/trading/account")));
+    expect((await get(b, "/api/trading/account")).status).toBe(200);
   });
 });
 

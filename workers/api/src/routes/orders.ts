@@ -13,6 +13,7 @@ import { sha256Hex } from "../auth/encoding";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
+import { rateLimitsOf, userRateLimit } from "../middleware/rate-limit";
 import { jsonBody, queryOf } from "../validation";
 
 /** A fill price older than this is refused: never trade on a stale quote. */
@@ -57,12 +58,19 @@ async function placeOrder(c: Context<AppEnv>): Promise<Response> {
     requestHash,
     bid: ticker.bid,
     ask: ticker.ask,
+    tradesPerMinute: rateLimitsOf(c.env).tradesPerMinute,
   });
   const t3 = performance.now();
   c.header("Server-Timing", `validation;dur=${(t1 - t0).toFixed(1)}, price;dur=${(t2 - t1).toFixed(1)}, execution;dur=${(t3 - t2).toFixed(1)}`);
 
   if (!result.ok) {
-    throw new ApiError(result.status, result.code, result.message, result.violations ? { violations: result.violations } : undefined);
+    throw new ApiError(
+      result.status,
+      result.code,
+      result.message,
+      result.violations ? { violations: result.violations } : undefined,
+      result.retryAfterSec ? { "Retry-After": String(result.retryAfterSec) } : undefined,
+    );
   }
   if (result.replayed) c.header("Idempotent-Replayed", "true");
   return c.json(result.order, 201);
@@ -70,24 +78,24 @@ async function placeOrder(c: Context<AppEnv>): Promise<Response> {
 
 // Auth is applied per route: a sub-app's .use() would become /api/* middleware and answer
 // unknown /api routes with 401 instead of 404.
-const auth = requireUser();
+const auth = [requireUser(), userRateLimit()] as const;
 
 export const orderRoutes = new Hono<AppEnv>()
-  .post("/orders", auth, placeOrder)
-  .post("/trading/execute", auth, placeOrder)
-  .get("/orders", auth, async (c) => {
+  .post("/orders", ...auth, placeOrder)
+  .post("/trading/execute", ...auth, placeOrder)
+  .get("/orders", ...auth, async (c) => {
     const q = queryOf(c, ListQuery);
     return c.json(await account(c).listOrders({ limit: q.limit, ...(q.cursor ? { before: q.cursor } : {}), ...(q.symbol ? { symbol: q.symbol } : {}) }));
   })
-  .get("/orders/:id", auth, async (c) => {
+  .get("/orders/:id", ...auth, async (c) => {
     const id = c.req.param("id");
     if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound("order not found");
     const order = await account(c).getOrder(id);
     if (!order) throw notFound("order not found");
     return c.json(order);
   })
-  .get("/trading/account", auth, async (c) => c.json(await account(c).account()))
-  .get("/trading/positions", auth, async (c) => {
+  .get("/trading/account", ...auth, async (c) => c.json(await account(c).account()))
+  .get("/trading/positions", ...auth, async (c) => {
     const view = await account(c).account();
     return c.json({ positions: view.positions });
   });
