@@ -173,6 +173,11 @@ export interface MarketOrderInput {
   ask: string;
   /** Orders per minute allowed for this user. */
   tradesPerMinute: number;
+  /**
+   * Only reduce the position (never open or flip). Reduce-only orders are not counted against
+   * the trade limit and skip MIN_NOTIONAL: a trader must always be able to take risk off.
+   */
+  reduceOnly?: boolean;
 }
 
 export type OrderResult =
@@ -194,6 +199,30 @@ type OrderRow = {
   created_at: number;
   updated_at: number;
 };
+
+type FillRow = {
+  id: string;
+  order_id: string;
+  symbol: string;
+  side: string;
+  qty: string;
+  price: string;
+  fee: string;
+  realized_pnl: string;
+  ts: number;
+};
+
+export interface TradeView {
+  tradeId: string;
+  orderId: string;
+  symbol: string;
+  side: Side;
+  quantity: string;
+  price: string;
+  fee: string;
+  realizedPnl: string;
+  time: string;
+}
 
 type PositionRow = {
   symbol: string;
@@ -309,23 +338,20 @@ export class UserAccount extends DurableObject<Env> {
         }
       }
 
-      // Every new order attempt counts against the trade limit (replays above do not).
-      const bucketRow = sql.exec<{ tokens: number; updated_at: number }>("SELECT tokens, updated_at FROM rate_buckets WHERE name = 'trades'").toArray()[0];
-      const trade = takeToken({ capacity: input.tradesPerMinute, perMs: 60_000 }, bucketRow ? { tokens: bucketRow.tokens, updatedAt: bucketRow.updated_at } : undefined, now);
-      sql.exec(
-        "INSERT INTO rate_buckets (name, tokens, updated_at) VALUES ('trades', ?, ?) ON CONFLICT (name) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
-        trade.state.tokens, trade.state.updatedAt,
-      );
-      if (!trade.allowed) {
-        const retryAfterSec = Math.max(1, Math.ceil(trade.retryAfterMs / 1000));
-        return { ok: false, status: 429, code: "rate_limited", message: `at most ${input.tradesPerMinute} orders per minute; retry in ${retryAfterSec} s`, retryAfterSec };
+      // Every new order attempt counts against the trade limit (replays above do not), except
+      // reduce-only orders.
+      if (!input.reduceOnly) {
+        const retryAfterSec = this.takeTradeToken(input.tradesPerMinute, now);
+        if (retryAfterSec !== undefined) {
+          return { ok: false, status: 429, code: "rate_limited", message: `at most ${input.tradesPerMinute} orders per minute; retry in ${retryAfterSec} s`, retryAfterSec };
+        }
       }
 
       const rules = symbolRules(input.symbol);
       if (!rules) return { ok: false, status: 404, code: "unknown_symbol", message: `unknown symbol ${input.symbol}` };
       const qty = units(input.quantity);
       const price = units(input.side === "buy" ? input.ask : input.bid);
-      const filterViolations = checkSymbolRules(rules, qty, price);
+      const filterViolations = checkSymbolRules(rules, qty, price).filter((v) => !(input.reduceOnly && v.rule === "MIN_NOTIONAL"));
       if (filterViolations.length) {
         return { ok: false, status: 422, code: "symbol_rule_violation", message: filterViolations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations: filterViolations };
       }
@@ -341,6 +367,9 @@ export class UserAccount extends DurableObject<Env> {
 
       // Risk: every check names the rule and the numbers.
       const violations: RuleViolation[] = [];
+      if (input.reduceOnly && (current.qty === 0n || fill.openedQty > 0n)) {
+        violations.push({ rule: "REDUCE_ONLY", message: `a reduce-only order may not open or flip a position (open: ${fmt(current.qty)})` });
+      }
       const increases = (next.qty < 0n ? -next.qty : next.qty) > (current.qty < 0n ? -current.qty : current.qty);
       if (!settings.tradingEnabled && increases) violations.push({ rule: "TRADING_ENABLED", message: "trading is disabled for this account" });
       const openNow = [...positions.values()].filter((p) => p.qty !== 0n).length;
@@ -396,6 +425,42 @@ export class UserAccount extends DurableObject<Env> {
       sql.exec("INSERT INTO outbox (kind, record_id, payload, ts) VALUES ('trade', ?, ?, ?)", fillId, event, now);
       return { ok: true, order, replayed: false };
     });
+  }
+
+  /** Closes the whole position in a symbol with a reduce-only market order. */
+  closePosition(input: Omit<MarketOrderInput, "side" | "quantity" | "reduceOnly">): OrderResult {
+    const position = this.positions().get(input.symbol);
+    if (!position || position.qty === 0n) return { ok: false, status: 404, code: "no_position", message: `no open ${input.symbol} position` };
+    const long = position.qty > 0n;
+    return this.placeMarketOrder({ ...input, side: long ? "sell" : "buy", quantity: fmt(long ? position.qty : -position.qty), reduceOnly: true });
+  }
+
+  /** Fills (the trade history), newest first, by symbol and time; `before` is the cursor. */
+  history(options: { limit: number; before?: number; symbol?: string; from?: number; to?: number }): { trades: TradeView[]; nextCursor: string | null } {
+    const limit = Math.max(1, Math.min(100, options.limit));
+    const rows = this.ctx.storage.sql
+      .exec<FillRow & { rid: number }>(
+        `SELECT rowid AS rid, * FROM fills
+         WHERE rowid < ? AND (? IS NULL OR symbol = ?) AND ts >= ? AND ts <= ?
+         ORDER BY rowid DESC LIMIT ?`,
+        options.before ?? Number.MAX_SAFE_INTEGER, options.symbol ?? null, options.symbol ?? null, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER, limit + 1,
+      )
+      .toArray();
+    const page = rows.slice(0, limit);
+    return {
+      trades: page.map((r) => ({
+        tradeId: r.id,
+        orderId: r.order_id,
+        symbol: r.symbol,
+        side: r.side as Side,
+        quantity: fmt(BigInt(r.qty)),
+        price: fmt(BigInt(r.price)),
+        fee: fmt(BigInt(r.fee)),
+        realizedPnl: fmt(BigInt(r.realized_pnl)),
+        time: new Date(r.ts).toISOString(),
+      })),
+      nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null,
+    };
   }
 
   getOrder(orderId: string): OrderView | null {
@@ -503,6 +568,19 @@ export class UserAccount extends DurableObject<Env> {
       unrealizedPnl: fmt(unrealizedPnl(p, p.mark)),
       margin: fmt(marginFor(p, leverage)),
     };
+  }
+
+  /** Takes a token from the persisted trades/min bucket; returns seconds to wait when empty. */
+  private takeTradeToken(perMinute: number, now: number): number | undefined {
+    const sql = this.ctx.storage.sql;
+    const row = sql.exec<{ tokens: number; updated_at: number }>("SELECT tokens, updated_at FROM rate_buckets WHERE name = 'trades'").toArray()[0];
+    const r = takeToken({ capacity: perMinute, perMs: 60_000 }, row ? { tokens: row.tokens, updatedAt: row.updated_at } : undefined, now);
+    sql.exec(
+      "INSERT INTO rate_buckets (name, tokens, updated_at) VALUES ('trades', ?, ?) ON CONFLICT (name) DO UPDATE SET tokens = excluded.tokens, updated_at = excluded.updated_at",
+      r.state.tokens,
+      r.state.updatedAt,
+    );
+    return r.allowed ? undefined : Math.max(1, Math.ceil(r.retryAfterMs / 1000));
   }
 
   private orderRow(orderId: string): OrderRow | undefined {

@@ -196,6 +196,72 @@ describe("per-user rate limits", () => {
   });
 });
 
+describe("closing positions", () => {
+  const close = (user: AuthResponse, symbol: string) =>
+    call(`/api/trading/positions/${symbol}/close`, { method: "POST", headers: { authorization: `Bearer ${user.accessToken}` } });
+
+  it("closes a long with a reduce-only sell of the whole quantity, and then has nothing to close", async () => {
+    const user = await register();
+    await order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.01" });
+    const res = await close(user, "btcusdt");
+    expect(res.status).toBe(201);
+    expect(await res.json<Order>()).toMatchObject({ side: "sell", quantity: "0.01", status: "filled" });
+    const acct = await (await get(user, "/api/trading/account")).json<Account>();
+    expect(acct.openPositions).toBe(0);
+    const again = await close(user, "BTCUSDT");
+    expect(again.status).toBe(404);
+    expect((await again.json<ErrorBody>()).error.code).toBe("no_position");
+  });
+
+  it("closes a short with a buy", async () => {
+    const user = await register();
+    await order(user, { symbol: "ETHUSDT", side: "sell", quantity: "0.5" });
+    expect(await (await close(user, "ETHUSDT")).json<Order>()).toMatchObject({ side: "buy", quantity: "0.5" });
+  });
+
+  it("is never blocked by the trade limit: risk can always be taken off", async () => {
+    const user = await register();
+    for (let i = 0; i < 10; i++) expect((await order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.001" })).status).toBe(201);
+    expect((await order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.001" })).status).toBe(429);
+    const res = await close(user, "BTCUSDT");
+    expect(res.status).toBe(201);
+    expect((await res.json<Order>()).quantity).toBe("0.01");
+  });
+
+  it("answers unknown symbols with 404", async () => {
+    const user = await register();
+    expect((await close(user, "NOPEUSDT")).status).toBe(404);
+  });
+});
+
+describe("GET /api/trading/history", () => {
+  it("lists fills newest first, filtered by symbol and time, with a cursor", async () => {
+    const user = await register();
+    const t0 = Date.now();
+    await order(user, { symbol: "BTCUSDT", side: "buy", quantity: "0.001" });
+    await order(user, { symbol: "ETHUSDT", side: "buy", quantity: "0.01" });
+    await order(user, { symbol: "BTCUSDT", side: "sell", quantity: "0.001" });
+    type History = { trades: Array<{ symbol: string; side: string; price: string; realizedPnl: string }>; nextCursor: string | null };
+    const page1 = await (await get(user, "/api/trading/history?symbol=BTCUSDT&limit=1")).json<History>();
+    expect(page1.trades).toEqual([expect.objectContaining({ symbol: "BTCUSDT", side: "sell", price: "64000" })]);
+    expect(page1.trades[0]?.realizedPnl).toBe("-0.0001"); // bought at the ask, sold at the bid
+    const page2 = await (await get(user, `/api/trading/history?symbol=BTCUSDT&limit=1&cursor=${page1.nextCursor}`)).json<History>();
+    expect(page2.trades.map((t) => t.side)).toEqual(["buy"]);
+    expect(page2.nextCursor).toBeNull();
+    const all = await (await get(user, `/api/trading/history?from=${t0}&to=${Date.now()}`)).json<History>();
+    expect(all.trades).toHaveLength(3);
+    const none = await (await get(user, `/api/trading/history?to=${t0 - 1}`)).json<History>();
+    expect(none.trades).toHaveLength(0);
+  });
+
+  it("rejects bad filters with 400", async () => {
+    const user = await register();
+    for (const q of ["limit=101", "limit=0", "from=5&to=1", "symbol=b%24d", "cursor=-1", "extra=1"]) {
+      expect((await get(user, `/api/trading/history?${q}`)).status, q).toBe(400);
+    }
+  });
+});
+
 describe("GET /api/orders", () => {
   it("pages newest first with a cursor", async () => {
     const user = await register();

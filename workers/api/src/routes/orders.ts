@@ -10,6 +10,7 @@ import { Hono, type Context } from "hono";
 import { z } from "zod";
 import { isKnownSymbol, PlaceOrderRequest, SymbolName } from "@bot-core/core";
 import { sha256Hex } from "../auth/encoding";
+import type { OrderResult } from "../../../../durable-objects/src/user-account";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
@@ -20,6 +21,15 @@ import { jsonBody, queryOf } from "../validation";
 export const MAX_PRICE_AGE_MS = 10_000;
 const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
+const HistoryQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.coerce.number().int().positive().optional(),
+  symbol: SymbolName.optional(),
+  /** Epoch milliseconds, inclusive. */
+  from: z.coerce.number().int().nonnegative().optional(),
+  to: z.coerce.number().int().nonnegative().optional(),
+});
+
 const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.coerce.number().int().positive().optional(),
@@ -28,6 +38,27 @@ const ListQuery = z.strictObject({
 
 function account(c: Context<AppEnv>) {
   return c.env.USER_ACCOUNT.getByName(c.get("userId"));
+}
+
+/** The live best bid/ask of a symbol, refused when missing or stale. */
+async function freshTicker(c: Context<AppEnv>, symbol: string) {
+  const ticker = await c.env.SYMBOL_HUB.getByName(symbol).latest();
+  if (!ticker) throw new ApiError(503, "market_data_unavailable", `no price for ${symbol} yet`, undefined, { "Retry-After": "1" });
+  const age = Date.now() - ticker.eventTime;
+  if (age > MAX_PRICE_AGE_MS) {
+    throw new ApiError(503, "market_data_stale", `the last ${symbol} price is ${Math.round(age / 1000)} s old; refusing to fill at a stale price`, undefined, { "Retry-After": "1" });
+  }
+  return ticker;
+}
+
+function orderFailure(result: Extract<OrderResult, { ok: false }>): ApiError {
+  return new ApiError(
+    result.status,
+    result.code,
+    result.message,
+    result.violations ? { violations: result.violations } : undefined,
+    result.retryAfterSec ? { "Retry-After": String(result.retryAfterSec) } : undefined,
+  );
 }
 
 async function placeOrder(c: Context<AppEnv>): Promise<Response> {
@@ -41,12 +72,7 @@ async function placeOrder(c: Context<AppEnv>): Promise<Response> {
   const requestHash = await sha256Hex(JSON.stringify([body.symbol, body.side, body.type, body.quantity, body.clientOrderId ?? null]));
   const t1 = performance.now();
 
-  const ticker = await c.env.SYMBOL_HUB.getByName(body.symbol).latest();
-  if (!ticker) throw new ApiError(503, "market_data_unavailable", `no price for ${body.symbol} yet`, undefined, { "Retry-After": "1" });
-  const age = Date.now() - ticker.eventTime;
-  if (age > MAX_PRICE_AGE_MS) {
-    throw new ApiError(503, "market_data_stale", `the last ${body.symbol} price is ${Math.round(age / 1000)} s old; refusing to fill at a stale price`, undefined, { "Retry-After": "1" });
-  }
+  const ticker = await freshTicker(c, body.symbol);
   const t2 = performance.now();
 
   const result = await account(c).placeMarketOrder({
@@ -63,15 +89,7 @@ async function placeOrder(c: Context<AppEnv>): Promise<Response> {
   const t3 = performance.now();
   c.header("Server-Timing", `validation;dur=${(t1 - t0).toFixed(1)}, price;dur=${(t2 - t1).toFixed(1)}, execution;dur=${(t3 - t2).toFixed(1)}`);
 
-  if (!result.ok) {
-    throw new ApiError(
-      result.status,
-      result.code,
-      result.message,
-      result.violations ? { violations: result.violations } : undefined,
-      result.retryAfterSec ? { "Retry-After": String(result.retryAfterSec) } : undefined,
-    );
-  }
+  if (!result.ok) throw orderFailure(result);
   if (result.replayed) c.header("Idempotent-Replayed", "true");
   return c.json(result.order, 201);
 }
@@ -95,6 +113,38 @@ export const orderRoutes = new Hono<AppEnv>()
     return c.json(order);
   })
   .get("/trading/account", ...auth, async (c) => c.json(await account(c).account()))
+  .post("/trading/positions/:symbol/close", ...auth, async (c) => {
+    const symbol = SymbolName.safeParse(c.req.param("symbol"));
+    if (!symbol.success || !isKnownSymbol(symbol.data)) throw notFound(`unknown symbol ${c.req.param("symbol")}`);
+    const ticker = await freshTicker(c, symbol.data);
+    const idempotencyKey = c.req.header("idempotency-key");
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
+      throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-64 letters, digits or _.:-");
+    }
+    const result = await account(c).closePosition({
+      symbol: symbol.data,
+      ...(idempotencyKey ? { idempotencyKey } : {}),
+      requestHash: await sha256Hex(`close:${symbol.data}`),
+      bid: ticker.bid,
+      ask: ticker.ask,
+      tradesPerMinute: rateLimitsOf(c.env).tradesPerMinute,
+    });
+    if (!result.ok) throw orderFailure(result);
+    return c.json(result.order, 201);
+  })
+  .get("/trading/history", ...auth, async (c) => {
+    const q = queryOf(c, HistoryQuery);
+    if (q.from !== undefined && q.to !== undefined && q.from > q.to) throw badRequest("invalid_request", "from must not be after to");
+    return c.json(
+      await account(c).history({
+        limit: q.limit,
+        ...(q.cursor ? { before: q.cursor } : {}),
+        ...(q.symbol ? { symbol: q.symbol } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
+      }),
+    );
+  })
   .get("/trading/positions", ...auth, async (c) => {
     const view = await account(c).account();
     return c.json({ positions: view.positions });
