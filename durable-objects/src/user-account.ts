@@ -23,7 +23,11 @@ import {
   transition,
   unrealizedPnl,
   units,
+  assessRisk,
+  utcDayStart,
   type Position,
+  type RiskReport,
+  type RiskSettings,
   type RuleViolation,
   type Side,
   type Units,
@@ -87,6 +91,12 @@ const MIGRATIONS: readonly Migration[] = [
     `,
   },
   { version: 3, sql: "CREATE TABLE rate_buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)" },
+  {
+    version: 4,
+    sql: `ALTER TABLE settings ADD COLUMN risk_per_trade_pct TEXT NOT NULL DEFAULT '1';
+          ALTER TABLE settings ADD COLUMN daily_loss_limit_pct TEXT NOT NULL DEFAULT '5';
+          CREATE TABLE daily_pnl (day INTEGER PRIMARY KEY, net TEXT NOT NULL, base TEXT NOT NULL);`,
+  },
 ];
 
 /** Per-user limits (spec: 100 requests/min with bursts of 20/s; 10 trades/min). */
@@ -231,10 +241,7 @@ type PositionRow = {
   mark: string;
 };
 
-interface Settings {
-  tradingEnabled: boolean;
-  leverage: number;
-  maxOpenPositions: number;
+interface Settings extends RiskSettings {
   takerFeeRate: Units;
 }
 
@@ -376,6 +383,11 @@ export class UserAccount extends DurableObject<Env> {
       if (current.qty === 0n && next.qty !== 0n && openNow >= settings.maxOpenPositions) {
         violations.push({ rule: "MAX_OPEN_POSITIONS", message: `${openNow} positions are open; the maximum is ${settings.maxOpenPositions}` });
       }
+      const day = this.today(now);
+      const dailyLimit = (day.base * units(settings.dailyLossLimitPct)) / units("100");
+      if (increases && day.base > 0n && day.loss >= dailyLimit) {
+        violations.push({ rule: "DAILY_LOSS_LIMIT", message: `lost ${fmt(day.loss)} USDT today; the limit is ${fmt(dailyLimit)} USDT (${settings.dailyLossLimitPct}%): new entries resume at 00:00 UTC` });
+      }
       const after = new Map(positions);
       after.set(input.symbol, next);
       const walletAfter = balance.wallet + fill.realizedPnl - fee;
@@ -412,6 +424,7 @@ export class UserAccount extends DurableObject<Env> {
           input.symbol, next.qty.toString(), next.cost.toString(), price.toString(), now,
         );
       }
+      this.recordDailyNet(now, fill.realizedPnl - fee, balance.wallet);
       sql.exec(
         "UPDATE balances SET wallet = ?, realized_pnl = ?, fees_paid = ? WHERE asset = ?",
         walletAfter.toString(), (balance.realizedPnl + fill.realizedPnl).toString(), (balance.feesPaid + fee).toString(), USDT,
@@ -424,6 +437,63 @@ export class UserAccount extends DurableObject<Env> {
       sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", event, now);
       sql.exec("INSERT INTO outbox (kind, record_id, payload, ts) VALUES ('trade', ?, ?, ?)", fillId, event, now);
       return { ok: true, order, replayed: false };
+    });
+  }
+
+  riskSettings(): RiskSettings {
+    this.ensureLedger();
+    const { takerFeeRate: _fee, ...settings } = this.settings();
+    return settings;
+  }
+
+  /** Updates risk settings; a leverage that would leave free margin negative is refused. */
+  updateRiskSettings(patch: Partial<RiskSettings>): { ok: true; settings: RiskSettings } | { ok: false; status: 422; code: string; message: string } {
+    return this.ctx.storage.transactionSync(() => {
+      this.ensureLedger();
+      const next = { ...this.riskSettings(), ...patch };
+      if (patch.leverage !== undefined) {
+        const { marginUsed, unrealized } = this.exposure(this.positions(), next.leverage);
+        const free = this.balance().wallet + unrealized - marginUsed;
+        if (free < 0n) return { ok: false as const, status: 422 as const, code: "leverage_rejected", message: `at leverage ${next.leverage} the open positions need ${fmt(marginUsed)} USDT margin; free margin would be ${fmt(free)} USDT` };
+      }
+      this.ctx.storage.sql.exec(
+        "UPDATE settings SET trading_enabled = ?, leverage = ?, max_open_positions = ?, risk_per_trade_pct = ?, daily_loss_limit_pct = ? WHERE id = 1",
+        next.tradingEnabled ? 1 : 0, next.leverage, next.maxOpenPositions, next.riskPerTradePct, next.dailyLossLimitPct,
+      );
+      this.ctx.storage.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('settings.updated', ?, ?)", JSON.stringify(next), Date.now());
+      return { ok: true as const, settings: next };
+    });
+  }
+
+  /** Pre-trade risk for a hypothetical order at `entry` (POST /api/risk/calculate). */
+  assess(input: { symbol: string; side: Side; entry: string; quantity?: string; stopLoss?: string; takeProfit?: string; confidence?: number }): RiskReport | null {
+    this.ensureLedger();
+    const rules = symbolRules(input.symbol);
+    if (!rules) return null;
+    const settings = this.settings();
+    const positions = this.positions();
+    const { marginUsed, unrealized } = this.exposure(positions, settings.leverage);
+    const equity = this.balance().wallet + unrealized;
+    const now = Date.now();
+    const day = this.today(now);
+    const current = positions.get(input.symbol);
+    return assessRisk({
+      side: input.side,
+      entry: units(input.entry),
+      ...(input.quantity ? { quantity: units(input.quantity) } : {}),
+      ...(input.stopLoss ? { stopLoss: units(input.stopLoss) } : {}),
+      ...(input.takeProfit ? { takeProfit: units(input.takeProfit) } : {}),
+      ...(input.confidence !== undefined ? { confidence: input.confidence } : {}),
+      stepSize: units(rules.stepSize),
+      settings,
+      equity,
+      freeMargin: equity - marginUsed,
+      openRisk: marginUsed,
+      openPositions: [...positions.values()].filter((p) => p.qty !== 0n).length,
+      opensNewPosition: !current || current.qty === 0n,
+      realizedLossToday: day.loss,
+      dailyLossBase: day.base,
+      feeRate: settings.takerFeeRate,
     });
   }
 
@@ -526,9 +596,34 @@ export class UserAccount extends DurableObject<Env> {
 
   private settings(): Settings {
     const r = this.ctx.storage.sql
-      .exec<{ trading_enabled: number; leverage: number; max_open_positions: number; taker_fee_rate: string }>("SELECT * FROM settings WHERE id = 1")
+      .exec<{ trading_enabled: number; leverage: number; max_open_positions: number; taker_fee_rate: string; risk_per_trade_pct: string; daily_loss_limit_pct: string }>(
+        "SELECT * FROM settings WHERE id = 1",
+      )
       .one();
-    return { tradingEnabled: r.trading_enabled === 1, leverage: r.leverage, maxOpenPositions: r.max_open_positions, takerFeeRate: BigInt(r.taker_fee_rate) };
+    return {
+      tradingEnabled: r.trading_enabled === 1,
+      leverage: r.leverage,
+      maxOpenPositions: r.max_open_positions,
+      riskPerTradePct: r.risk_per_trade_pct,
+      dailyLossLimitPct: r.daily_loss_limit_pct,
+      takerFeeRate: BigInt(r.taker_fee_rate),
+    };
+  }
+
+  /** Today's realized net (PnL minus fees) and the wallet at the day's first trade. */
+  private today(now: number): { loss: Units; base: Units } {
+    const row = this.ctx.storage.sql.exec<{ net: string; base: string }>("SELECT net, base FROM daily_pnl WHERE day = ?", utcDayStart(now)).toArray()[0];
+    if (!row) return { loss: 0n, base: this.balance().wallet };
+    const net = BigInt(row.net);
+    return { loss: net < 0n ? -net : 0n, base: BigInt(row.base) };
+  }
+
+  private recordDailyNet(now: number, delta: Units, walletBefore: Units): void {
+    const sql = this.ctx.storage.sql;
+    const day = utcDayStart(now);
+    const row = sql.exec<{ net: string }>("SELECT net FROM daily_pnl WHERE day = ?", day).toArray()[0];
+    if (row) sql.exec("UPDATE daily_pnl SET net = ? WHERE day = ?", (BigInt(row.net) + delta).toString(), day);
+    else sql.exec("INSERT INTO daily_pnl (day, net, base) VALUES (?, ?, ?)", day, delta.toString(), walletBefore.toString());
   }
 
   private balance(): { wallet: Units; realizedPnl: Units; feesPaid: Units } {

@@ -13,3 +13,9 @@ export const PositiveDecimalString = DecimalString.refine(
   (s) => !s.startsWith("-") && /[1-9]/.test(s),
   "must be greater than zero",
 );
+
+/** A positive amount representable in 1e-8 units (money.ts): at most 8 decimal places. */
+export const PositiveUnitsString = PositiveDecimalString.refine(
+  (s) => (s.split(".")[1] ?? "").replace(/0+$/, "").length <= 8,
+  "at most 8 decimal places",
+);

@@ -9,3 +9,4 @@ export * from "./order-state";
 export * from "./position";
 export * from "./orders";
 export * from "./rate-limit";
+export * from "./risk";

@@ -3,7 +3,7 @@
  * MIN_NOTIONAL, PRICE_FILTER), checked exactly on fixed-point units.
  */
 import { z } from "zod";
-import { PositiveDecimalString } from "./decimal-schema";
+import { PositiveUnitsString } from "./decimal-schema";
 import { fmt, isMultipleOf, mul, units, type Units } from "./money";
 import type { SymbolRules } from "./symbols";
 import { SymbolName } from "./symbols";
@@ -18,7 +18,7 @@ export const PlaceOrderRequest = z.strictObject({
   type: z
     .preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(ORDER_TYPES, { message: "only market orders are supported so far" }))
     .default("market"),
-  quantity: PositiveDecimalString.refine((q) => (q.split(".")[1] ?? "").replace(/0+$/, "").length <= 8, "at most 8 decimal places"),
+  quantity: PositiveUnitsString,
   /** The client's own id for the order (echoed back). */
   clientOrderId: z.string().regex(/^[A-Za-z0-9._:-]{1,36}$/, "1-36 letters, digits or ._:-").optional(),
 });

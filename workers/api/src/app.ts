@@ -18,7 +18,7 @@ import { deadline } from "./middleware/deadline";
 import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { marketDataRoutes } from "./routes/market-data";
-import { orderRoutes } from "./routes/orders";
+import { orderRoutes, riskRoutes } from "./routes/orders";
 import { serverTiming } from "./middleware/server-timing";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
@@ -58,6 +58,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   });
   app.route("/api/market-data", marketDataRoutes);
   app.route("/api", orderRoutes);
+  app.route("/api", riskRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 

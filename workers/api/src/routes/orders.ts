@@ -8,7 +8,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { isKnownSymbol, PlaceOrderRequest, SymbolName } from "@bot-core/core";
+import { isKnownSymbol, PlaceOrderRequest, RiskCalculateRequest, RiskSettingsUpdate, SymbolName } from "@bot-core/core";
 import { sha256Hex } from "../auth/encoding";
 import type { OrderResult } from "../../../../durable-objects/src/user-account";
 import type { AppEnv } from "../env";
@@ -148,4 +148,30 @@ export const orderRoutes = new Hono<AppEnv>()
   .get("/trading/positions", ...auth, async (c) => {
     const view = await account(c).account();
     return c.json({ positions: view.positions });
+  });
+
+/** GET/PUT /api/trading/settings and POST /api/risk/calculate. */
+export const riskRoutes = new Hono<AppEnv>()
+  .get("/trading/settings", ...auth, async (c) => c.json(await account(c).riskSettings()))
+  .put("/trading/settings", ...auth, async (c) => {
+    const patch = await jsonBody(c, RiskSettingsUpdate);
+    const result = await account(c).updateRiskSettings(patch);
+    if (!result.ok) throw new ApiError(result.status, result.code, result.message);
+    return c.json(result.settings);
+  })
+  .post("/risk/calculate", ...auth, async (c) => {
+    const body = await jsonBody(c, RiskCalculateRequest);
+    if (!isKnownSymbol(body.symbol)) throw notFound(`unknown symbol ${body.symbol}`);
+    const entry = body.entryPrice ?? (await freshTicker(c, body.symbol))[body.side === "buy" ? "ask" : "bid"];
+    const report = await account(c).assess({
+      symbol: body.symbol,
+      side: body.side,
+      entry,
+      ...(body.quantity ? { quantity: body.quantity } : {}),
+      ...(body.stopLoss ? { stopLoss: body.stopLoss } : {}),
+      ...(body.takeProfit ? { takeProfit: body.takeProfit } : {}),
+      ...(body.confidence !== undefined ? { confidence: body.confidence } : {}),
+    });
+    if (!report) throw notFound(`unknown symbol ${body.symbol}`);
+    return c.json({ symbol: body.symbol, side: body.side, ...report });
   });
