@@ -40,6 +40,15 @@ function account(c: Context<AppEnv>) {
   return c.env.USER_ACCOUNT.getByName(c.get("userId"));
 }
 
+/** The request's Idempotency-Key header, if any; a malformed one is 400. */
+function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
+  const key = c.req.header("idempotency-key");
+  if (key !== undefined && !IDEMPOTENCY_KEY_RE.test(key)) {
+    throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-64 letters, digits or _.:-");
+  }
+  return key;
+}
+
 /** The live best bid/ask of a symbol, refused when missing or stale. */
 async function freshTicker(c: Context<AppEnv>, symbol: string) {
   const ticker = await c.env.SYMBOL_HUB.getByName(symbol).latest();
@@ -64,10 +73,7 @@ function orderFailure(result: Extract<OrderResult, { ok: false }>): ApiError {
 async function placeOrder(c: Context<AppEnv>): Promise<Response> {
   const t0 = performance.now();
   const body = await jsonBody(c, PlaceOrderRequest);
-  const idempotencyKey = c.req.header("idempotency-key");
-  if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
-    throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-64 letters, digits or _.:-");
-  }
+  const idempotencyKey = idempotencyKeyOf(c);
   if (!isKnownSymbol(body.symbol)) throw notFound(`unknown symbol ${body.symbol}`);
   const requestHash = await sha256Hex(JSON.stringify([body.symbol, body.side, body.type, body.quantity, body.clientOrderId ?? null]));
   const t1 = performance.now();
@@ -117,10 +123,7 @@ export const orderRoutes = new Hono<AppEnv>()
     const symbol = SymbolName.safeParse(c.req.param("symbol"));
     if (!symbol.success || !isKnownSymbol(symbol.data)) throw notFound(`unknown symbol ${c.req.param("symbol")}`);
     const ticker = await freshTicker(c, symbol.data);
-    const idempotencyKey = c.req.header("idempotency-key");
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
-      throw badRequest("invalid_idempotency_key", "Idempotency-Key must be 1-64 letters, digits or _.:-");
-    }
+    const idempotencyKey = idempotencyKeyOf(c);
     const result = await account(c).closePosition({
       symbol: symbol.data,
       ...(idempotencyKey ? { idempotencyKey } : {}),
