@@ -15,11 +15,12 @@ import { startPerfStack, type PerfStack } from "./harness/stack";
 import { ScenarioResult } from "./result-schema";
 import { healthScenario } from "./scenarios/health";
 import { marketDataScenario } from "./scenarios/market-data";
+import { orderInDoScenario } from "./scenarios/order-in-do";
 import { orderPlacementScenario } from "./scenarios/order-placement";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, websocketScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario];
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

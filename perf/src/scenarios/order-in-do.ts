@@ -1,0 +1,63 @@
+/**
+ * The in-DO cost of one order (trading-core goal: <= 0.15 ms mean): batches of market orders
+ * inside one UserAccount invocation on workerd (perf/workerd/order-in-do.bench.test.ts), next to
+ * raw SQL inserts in the same run. Each batch's mean per order is one sample.
+ */
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { ROOT } from "../../../scripts/stack.mjs";
+import { latencyRecorder, median } from "../harness/histogram";
+import type { Measurement } from "../result-schema";
+import { ratiosOf, type Scenario } from "./types";
+
+export const ORDER_IN_DO_GOAL_MS = 0.15;
+
+function measurement(id: string, label: string, role: "target" | "baseline", perOrderMs: number[], perBatch: number): Measurement {
+  const rec = latencyRecorder();
+  for (const ms of perOrderMs) rec.record(ms);
+  const mean = perOrderMs.reduce((a, b) => a + b, 0) / perOrderMs.length;
+  return {
+    id,
+    label,
+    role,
+    concurrency: 1,
+    durationSec: Math.max(0.001, (mean * perBatch * perOrderMs.length) / 1000),
+    latencyMs: { ...rec.summary(), mean: Math.round(mean * 1000) / 1000 },
+    throughput: Math.round(1000 / mean),
+    unit: "ops/s",
+    total: perOrderMs.length * perBatch,
+    errors: 0,
+    timeline: perOrderMs.map((ms, t) => ({ t, rate: Math.round(1000 / ms) })),
+    repeats: perOrderMs.map((ms) => ({ p50: ms, p99: ms, throughput: Math.round(1000 / ms) })),
+    extra: { perBatch, batchMedianMs: Math.round(median(perOrderMs) * 1000) / 1000 },
+  };
+}
+
+export const orderInDoScenario: Scenario = {
+  name: "order-in-do",
+  description: "Mean in-DO cost of one market order (batches inside one UserAccount invocation on workerd) against raw SQL inserts (same run).",
+  async run(ctx) {
+    const batches = ctx.quick ? 4 : 12;
+    const r = spawnSync(process.execPath, [join(ROOT, "node_modules/vitest/vitest.mjs"), "run", "--config", "perf/workerd/vitest.config.ts"], {
+      cwd: ROOT,
+      encoding: "utf8",
+      env: { ...process.env, ORDER_BENCH_BATCHES: String(batches), NO_COLOR: "1", CLOUDFLARE_CF_FETCH_ENABLED: "false" },
+      timeout: 600_000,
+    });
+    const line = /ORDER_IN_DO_RESULT (\{.*\})/.exec(r.stdout + r.stderr)?.[1];
+    if (r.status !== 0 || !line) throw new Error(`order-in-do benchmark failed (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
+    const data = JSON.parse(line) as { perBatch: number; orderMs: number[]; sqlMs: number[] };
+    const order = measurement("order-in-do", "market order inside the UserAccount DO", "target", data.orderMs, data.perBatch);
+    const sql = measurement("raw-sql-insert", "raw SQL insert in a transaction (floor)", "baseline", data.sqlMs, data.perBatch);
+    ctx.log(`  order in DO: mean ${order.latencyMs.mean} ms (goal <= ${ORDER_IN_DO_GOAL_MS} ms); raw SQL insert: mean ${sql.latencyMs.mean} ms`);
+    return {
+      measurements: [sql, order],
+      ratios: ratiosOf(order, sql),
+      notes: [
+        `Goal (trading-core issue): mean in-DO cost <= ${ORDER_IN_DO_GOAL_MS} ms; measured mean ${order.latencyMs.mean} ms: ${order.latencyMs.mean <= ORDER_IN_DO_GOAL_MS ? "met" : "NOT met"}.`,
+        `${data.orderMs.length} batches of ${data.perBatch}; workerd's clock does not move inside synchronous code, so each sample is a whole batch's time / ${data.perBatch}. Samples have millisecond resolution per batch (±${(1 / data.perBatch).toFixed(3)} ms per order).`,
+        "Each order: idempotency lookup, trade bucket, filters, risk checks, position math, 7 SQL writes in one transaction. The raw insert is one row per transaction.",
+      ],
+    };
+  },
+};
