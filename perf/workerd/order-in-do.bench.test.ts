@@ -9,8 +9,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { expect, it } from "vitest";
 import type { UserAccount } from "../../durable-objects/src/user-account";
 
-const BATCHES = Number(process.env.ORDER_BENCH_BATCHES ?? 12);
-const PER_BATCH = Number(process.env.ORDER_BENCH_PER_BATCH ?? 500);
+// Fixed sizes: inside workerd, process.env holds the Worker's bindings, not the shell's.
+const BATCHES = 12;
+const PER_BATCH = 500;
 
 it("measures the in-DO cost of a market order", async () => {
   const stub = env.USER_ACCOUNT.getByName("bench-account");
