@@ -184,15 +184,21 @@ export interface MarketOrderInput {
   /** Orders per minute allowed for this user. */
   tradesPerMinute: number;
   /**
+   * When given, the request-rate admission happens inside this call (one RPC instead of two on
+   * the order path); the admission comes back in the result for the RateLimit-* headers.
+   */
+  requestLimits?: RateLimits;
+  /**
    * Only reduce the position (never open or flip). Reduce-only orders are not counted against
    * the trade limit and skip MIN_NOTIONAL: a trader must always be able to take risk off.
    */
   reduceOnly?: boolean;
 }
 
-export type OrderResult =
+export type OrderResult = (
   | { ok: true; order: OrderView; replayed: boolean }
-  | { ok: false; status: 404 | 409 | 422 | 429; code: string; message: string; violations?: RuleViolation[]; retryAfterSec?: number };
+  | { ok: false; status: 404 | 409 | 422 | 429; code: string; message: string; violations?: RuleViolation[]; retryAfterSec?: number }
+) & { admission?: Admission };
 
 type OrderRow = {
   id: string;
@@ -327,6 +333,15 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Places a market order and fills it on paper at the best bid/ask, in one transaction. */
   placeMarketOrder(input: MarketOrderInput): OrderResult {
+    if (!input.requestLimits) return this.executeMarketOrder(input);
+    const admission = this.admitRequest(input.requestLimits);
+    if (!admission.allowed) {
+      return { ok: false, status: 429, code: "rate_limited", message: `too many requests; retry in ${admission.retryAfterSec} s`, retryAfterSec: admission.retryAfterSec, admission };
+    }
+    return { ...this.executeMarketOrder(input), admission };
+  }
+
+  private executeMarketOrder(input: MarketOrderInput): OrderResult {
     return this.ctx.storage.transactionSync((): OrderResult => {
       this.ensureLedger();
       const sql = this.ctx.storage.sql;

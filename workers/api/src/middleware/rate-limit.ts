@@ -5,7 +5,7 @@
  * Limits come from vars (RATE_LIMIT_*) so a load-test environment can raise them.
  */
 import type { Context, MiddlewareHandler } from "hono";
-import type { RateLimits } from "../../../../durable-objects/src/user-account";
+import type { Admission, RateLimits } from "../../../../durable-objects/src/user-account";
 import type { AppEnv } from "../env";
 import { ApiError } from "../errors";
 
@@ -21,20 +21,27 @@ export function rateLimitsOf(env: AppEnv["Bindings"]): RateLimits {
   };
 }
 
+function headersOf(admission: Admission): Record<string, string> {
+  return {
+    "RateLimit-Limit": String(admission.limit),
+    "RateLimit-Remaining": String(admission.remaining),
+    "RateLimit-Reset": String(admission.resetSec),
+    "RateLimit-Policy": admission.policy,
+    ...(admission.allowed ? {} : { "Retry-After": String(admission.retryAfterSec) }),
+  };
+}
+
+/** Sets the RateLimit-* headers (and Retry-After when refused) of an admission. */
+export function setRateLimitHeaders(c: Context<AppEnv>, admission: Admission): void {
+  for (const [k, v] of Object.entries(headersOf(admission))) c.header(k, v);
+}
+
 export function userRateLimit(): MiddlewareHandler<AppEnv> {
   return async function userRateLimitMiddleware(c: Context<AppEnv>, next) {
     const admission = await c.env.USER_ACCOUNT.getByName(c.get("userId")).admitRequest(rateLimitsOf(c.env));
-    const headers = {
-      "RateLimit-Limit": String(admission.limit),
-      "RateLimit-Remaining": String(admission.remaining),
-      "RateLimit-Reset": String(admission.resetSec),
-      "RateLimit-Policy": admission.policy,
-    };
+    const headers = headersOf(admission);
     if (!admission.allowed) {
-      throw new ApiError(429, "rate_limited", `too many requests; retry in ${admission.retryAfterSec} s`, { retryAfterSec: admission.retryAfterSec }, {
-        ...headers,
-        "Retry-After": String(admission.retryAfterSec),
-      });
+      throw new ApiError(429, "rate_limited", `too many requests; retry in ${admission.retryAfterSec} s`, { retryAfterSec: admission.retryAfterSec }, headers);
     }
     await next();
     for (const [k, v] of Object.entries(headers)) c.res.headers.set(k, v);

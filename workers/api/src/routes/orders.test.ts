@@ -28,6 +28,8 @@ describe("POST /api/orders (market, paper)", () => {
     const res = await order(user, { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.01" });
     expect(res.status).toBe(201);
     expect(res.headers.get("server-timing")).toMatch(/validation;dur=.*price;dur=.*execution;dur=/);
+    expect(res.headers.get("ratelimit-limit")).toBe("100");
+    expect(Number(res.headers.get("ratelimit-remaining"))).toBeLessThan(100);
     const o = await res.json<Order>();
     expect(o).toMatchObject({ status: "filled", avgPrice: "64000.1", quantity: "0.01", fee: "0.640001" });
     const acct = await (await get(user, "/api/trading/account")).json<Account>();
