@@ -7,20 +7,13 @@
  */
 import type { Options } from "k6/options";
 import { COMMON_OPTIONS } from "./lib/options.ts";
-import { MARKET_OPEN, scaled, scaledStages } from "./lib/stages.ts";
-import { summaryFor } from "./lib/entry.ts";
+import { MARKET_OPEN_SCENARIO, summaryFor } from "./lib/entry.ts";
 import { TRADING_THRESHOLDS } from "./lib/thresholds.ts";
 
 export const options: Options = {
   ...COMMON_OPTIONS,
   scenarios: {
-    market_open: {
-      executor: "ramping-vus",
-      startVUs: scaled(MARKET_OPEN.startVUs),
-      stages: scaledStages(MARKET_OPEN.stages),
-      gracefulRampDown: MARKET_OPEN.gracefulRampDown,
-      exec: "trade",
-    },
+    market_open: MARKET_OPEN_SCENARIO,
   },
   thresholds: TRADING_THRESHOLDS,
 };

@@ -7,19 +7,13 @@
  */
 import type { Options } from "k6/options";
 import { COMMON_OPTIONS } from "./lib/options.ts";
-import { NORMAL_TRADING, scaled } from "./lib/stages.ts";
-import { summaryFor } from "./lib/entry.ts";
+import { NORMAL_TRADING_SCENARIO, summaryFor } from "./lib/entry.ts";
 import { TRADING_THRESHOLDS } from "./lib/thresholds.ts";
 
 export const options: Options = {
   ...COMMON_OPTIONS,
   scenarios: {
-    normal_trading: {
-      executor: "constant-vus",
-      vus: scaled(NORMAL_TRADING.vus),
-      duration: NORMAL_TRADING.duration,
-      exec: "trade",
-    },
+    normal_trading: NORMAL_TRADING_SCENARIO,
   },
   thresholds: TRADING_THRESHOLDS,
 };

@@ -8,27 +8,15 @@
  */
 import type { Options } from "k6/options";
 import { COMMON_OPTIONS } from "./lib/options.ts";
-import { MARKET_OPEN, NORMAL_TRADING, scaled, scaledStages } from "./lib/stages.ts";
-import { summaryFor } from "./lib/entry.ts";
+import { NORMAL_TRADING } from "./lib/stages.ts";
+import { MARKET_OPEN_SCENARIO, NORMAL_TRADING_SCENARIO, summaryFor } from "./lib/entry.ts";
 import { TRADING_THRESHOLDS } from "./lib/thresholds.ts";
 
 export const options: Options = {
   ...COMMON_OPTIONS,
   scenarios: {
-    market_open: {
-      executor: "ramping-vus",
-      startVUs: scaled(MARKET_OPEN.startVUs),
-      stages: scaledStages(MARKET_OPEN.stages),
-      gracefulRampDown: MARKET_OPEN.gracefulRampDown,
-      exec: "trade",
-    },
-    normal_trading: {
-      executor: "constant-vus",
-      vus: scaled(NORMAL_TRADING.vus),
-      duration: NORMAL_TRADING.duration,
-      startTime: NORMAL_TRADING.startTimeAfterMarketOpen,
-      exec: "trade",
-    },
+    market_open: MARKET_OPEN_SCENARIO,
+    normal_trading: { ...NORMAL_TRADING_SCENARIO, startTime: NORMAL_TRADING.startTimeAfterMarketOpen },
   },
   thresholds: TRADING_THRESHOLDS,
 };
