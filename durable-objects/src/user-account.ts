@@ -247,6 +247,14 @@ type PositionRow = {
   mark: string;
 };
 
+/** One UTC day's realized net; `net` is undefined before the day's first trade. */
+interface DayState {
+  day: number;
+  net: Units | undefined;
+  loss: Units;
+  base: Units;
+}
+
 interface Settings extends RiskSettings {
   takerFeeRate: Units;
 }
@@ -398,7 +406,7 @@ export class UserAccount extends DurableObject<Env> {
       if (current.qty === 0n && next.qty !== 0n && openNow >= settings.maxOpenPositions) {
         violations.push({ rule: "MAX_OPEN_POSITIONS", message: `${openNow} positions are open; the maximum is ${settings.maxOpenPositions}` });
       }
-      const day = this.today(now);
+      const day = this.today(now, balance.wallet);
       const dailyLimit = (day.base * units(settings.dailyLossLimitPct)) / units("100");
       if (increases && day.base > 0n && day.loss >= dailyLimit) {
         violations.push({ rule: "DAILY_LOSS_LIMIT", message: `lost ${fmt(day.loss)} USDT today; the limit is ${fmt(dailyLimit)} USDT (${settings.dailyLossLimitPct}%): new entries resume at 00:00 UTC` });
@@ -439,7 +447,7 @@ export class UserAccount extends DurableObject<Env> {
           input.symbol, next.qty.toString(), next.cost.toString(), price.toString(), now,
         );
       }
-      this.recordDailyNet(now, fill.realizedPnl - fee, balance.wallet);
+      this.recordDailyNet(day, fill.realizedPnl - fee);
       sql.exec(
         "UPDATE balances SET wallet = ?, realized_pnl = ?, fees_paid = ? WHERE asset = ?",
         walletAfter.toString(), (balance.realizedPnl + fill.realizedPnl).toString(), (balance.feesPaid + fee).toString(), USDT,
@@ -488,9 +496,10 @@ export class UserAccount extends DurableObject<Env> {
     const settings = this.settings();
     const positions = this.positions();
     const { marginUsed, unrealized } = this.exposure(positions, settings.leverage);
-    const equity = this.balance().wallet + unrealized;
+    const wallet = this.balance().wallet;
+    const equity = wallet + unrealized;
     const now = Date.now();
-    const day = this.today(now);
+    const day = this.today(now, wallet);
     const current = positions.get(input.symbol);
     return assessRisk({
       side: input.side,
@@ -625,21 +634,27 @@ export class UserAccount extends DurableObject<Env> {
     };
   }
 
-  /** Today's realized net (PnL minus fees) and the wallet at the day's first trade. */
-  private today(now: number): { loss: Units; base: Units } {
-    const row = this.ctx.storage.sql.exec<{ net: string; base: string }>("SELECT net, base FROM daily_pnl WHERE day = ?", utcDayStart(now)).toArray()[0];
-    if (!row) return { loss: 0n, base: this.balance().wallet };
+  /**
+   * Today's realized net (PnL minus fees) and the wallet at the day's first trade (`wallet`, the
+   * caller's current balance, stands in until then).
+   */
+  private today(now: number, wallet: Units): DayState {
+    const day = utcDayStart(now);
+    const row = this.ctx.storage.sql.exec<{ net: string; base: string }>("SELECT net, base FROM daily_pnl WHERE day = ?", day).toArray()[0];
+    if (!row) return { day, net: undefined, loss: 0n, base: wallet };
     const net = BigInt(row.net);
-    return { loss: net < 0n ? -net : 0n, base: BigInt(row.base) };
+    return { day, net, loss: net < 0n ? -net : 0n, base: BigInt(row.base) };
   }
 
-  private recordDailyNet(now: number, delta: Units, walletBefore: Units): void {
-    const sql = this.ctx.storage.sql;
-    const day = utcDayStart(now);
-    const row = sql.exec<{ net: string }>("SELECT net FROM daily_pnl WHERE day = ?", day).toArray()[0];
-    if (row) sql.exec("UPDATE daily_pnl SET net = ? WHERE day = ?", (BigInt(row.net) + delta).toString(), day);
-    else sql.exec("INSERT INTO daily_pnl (day, net, base) VALUES (?, ?, ?)", day, delta.toString(), walletBefore.toString());
+  /** Adds a fill's net to the day read by `today()` in the same transaction. */
+  private recordDailyNet(day: DayState, delta: Units): void {
+    if (day.net === undefined) {
+      this.ctx.storage.sql.exec("INSERT INTO daily_pnl (day, net, base) VALUES (?, ?, ?)", day.day, delta.toString(), day.base.toString());
+    } else {
+      this.ctx.storage.sql.exec("UPDATE daily_pnl SET net = ? WHERE day = ?", (day.net + delta).toString(), day.day);
+    }
   }
+
 
   private balance(): { wallet: Units; realizedPnl: Units; feesPaid: Units } {
     const r = this.ctx.storage.sql
