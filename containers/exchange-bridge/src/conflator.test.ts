@@ -41,6 +41,19 @@ describe("Conflator", () => {
     expect(c.size).toBe(0);
   });
 
+  it("carries the window's traded range on the surviving ticker (a wick is not lost)", () => {
+    const c = new Conflator();
+    c.push(ticker("BTCUSDT", "100.5"));
+    c.push(ticker("BTCUSDT", "97.25"));
+    c.push(ticker("BTCUSDT", "103"));
+    c.push(ticker("BTCUSDT", "101"));
+    const [t] = c.drain();
+    expect(t).toMatchObject({ price: "101", high: "103", low: "97.25" });
+    // The next window starts from its own first ticker.
+    c.push(ticker("BTCUSDT", "102"));
+    expect(c.drain()[0]).not.toHaveProperty("high");
+  });
+
   it("keeps the latest open candle per symbol and interval", () => {
     const c = new Conflator();
     c.push(kline("BTCUSDT", 0, "1", false));

@@ -13,7 +13,16 @@
  * c.push(ticker1); c.push(ticker2); // same symbol
  * c.drain(); // [ticker2]
  */
-import type { KlineUpdate, MarketUpdate } from "@bot-core/core";
+import { parseDecimal, type KlineUpdate, type MarketUpdate, type TickerUpdate } from "@bot-core/core";
+
+/** `next` with high/low widened to cover `prev`'s range (decimal strings compared exactly). */
+export function withRange(next: TickerUpdate, prev: TickerUpdate): TickerUpdate {
+  const hi = (t: TickerUpdate) => t.high ?? t.price;
+  const lo = (t: TickerUpdate) => t.low ?? t.price;
+  const high = parseDecimal(hi(prev), 18) > parseDecimal(hi(next), 18) ? hi(prev) : hi(next);
+  const low = parseDecimal(lo(prev), 18) < parseDecimal(lo(next), 18) ? lo(prev) : lo(next);
+  return { ...next, high, low };
+}
 
 /** Default cap of closed candles held while the edge is unreachable (~41 h of 1m candles for 20 symbols). */
 export const DEFAULT_MAX_PENDING_CLOSED = 50_000;
@@ -40,7 +49,11 @@ export class Conflator {
 
   push(update: MarketUpdate): void {
     if (update.kind === "ticker") {
-      this.#latest.set(`t:${update.symbol}`, update);
+      const key = `t:${update.symbol}`;
+      const pending = this.#latest.get(key);
+      // The surviving ticker carries the window's traded range, so a wick still reaches the
+      // edge's stops and limits.
+      this.#latest.set(key, pending?.kind === "ticker" ? withRange(update, pending) : update);
       return;
     }
     const key = `k:${update.symbol}:${update.interval}`;

@@ -10,3 +10,4 @@ export * from "./position";
 export * from "./orders";
 export * from "./rate-limit";
 export * from "./risk";
+export * from "./triggers";

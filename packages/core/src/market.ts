@@ -18,6 +18,12 @@ export const TickerUpdate = z.object({
   ask: DecimalString,
   bidQty: DecimalString,
   askQty: DecimalString,
+  /**
+   * Highest and lowest traded price since the previous update of this symbol (a conflation
+   * window can hide a wick; stops and limits must still see it). Absent: only `price` traded.
+   */
+  high: DecimalString.optional(),
+  low: DecimalString.optional(),
   /** When the exchange (or simulator) produced the event. */
   eventTime: EpochMs,
   /** When the bridge stamped it on its way to the edge: the start of end-to-end latency. */

@@ -8,6 +8,7 @@
  *   open --partial_fill--> partially_filled --partial_fill--> partially_filled
  *   open | partially_filled --fill--> filled
  *   pending_new --reject--> rejected
+ *   pending_new --expire--> expired        (IOC/FOK with nothing to fill)
  *   pending_trigger | open | partially_filled --cancel--> canceled
  *   pending_trigger | open | partially_filled --expire--> expired
  *   pending_trigger | open | partially_filled --amend--> (same status)
@@ -29,7 +30,7 @@ export const ORDER_EVENTS = ["accept", "accept_stop", "trigger", "partial_fill",
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 const TABLE: Readonly<Record<OrderStatus, Partial<Record<OrderEvent, OrderStatus>>>> = {
-  pending_new: { accept: "open", accept_stop: "pending_trigger", fill: "filled", partial_fill: "partially_filled", reject: "rejected" },
+  pending_new: { accept: "open", accept_stop: "pending_trigger", fill: "filled", partial_fill: "partially_filled", reject: "rejected", expire: "expired" },
   pending_trigger: { trigger: "open", cancel: "canceled", expire: "expired", amend: "pending_trigger" },
   open: { partial_fill: "partially_filled", fill: "filled", cancel: "canceled", expire: "expired", amend: "open" },
   partially_filled: { partial_fill: "partially_filled", fill: "filled", cancel: "canceled", expire: "expired", amend: "partially_filled" },

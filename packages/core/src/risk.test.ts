@@ -43,7 +43,7 @@ describe("assessRisk", () => {
     expect(r.failedChecks.map((c) => c.rule).sort()).toEqual(
       ["DAILY_LOSS_LIMIT", "FREE_MARGIN", "MAX_OPEN_POSITIONS", "MIN_CONFIDENCE", "MIN_RISK_REWARD", "POSITION_SIZE", "STOP_SIDE", "TRADING_ENABLED"].sort(),
     );
-    expect(r.failedChecks.find((c) => c.rule === "DAILY_LOSS_LIMIT")?.message).toBe("lost 600 USDT today; the limit is 500 USDT (5%)");
+    expect(r.failedChecks.find((c) => c.rule === "DAILY_LOSS_LIMIT")?.message).toBe("lost 600 USDT today; the limit is 500 USDT (5%): new entries resume at 00:00 UTC");
     expect(r.allowed).toBe(false);
   });
 
@@ -64,7 +64,7 @@ describe("assessRisk", () => {
 
   it("validates settings updates", () => {
     expect(RiskSettingsUpdate.safeParse({ leverage: 5 }).success).toBe(true);
-    for (const bad of [{}, { leverage: 0 }, { leverage: 21 }, { riskPerTradePct: "50" }, { dailyLossLimitPct: "0.1" }, { leverage: 2, admin: true }]) {
+    for (const bad of [{}, { leverage: 0 }, { leverage: 126 }, { riskPerTradePct: "50" }, { dailyLossLimitPct: "0.1" }, { leverage: 2, admin: true }]) {
       expect(RiskSettingsUpdate.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
     }
   });

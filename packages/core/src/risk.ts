@@ -6,14 +6,15 @@ import { z } from "zod";
 import { PositiveUnitsString } from "./decimal-schema";
 import { formatDecimal } from "./decimal";
 import { abs, div, fmt, mul, mulDiv, units, type Units } from "./money";
-import { OrderSideSchema } from "./orders";
+import { ORDER_TYPES, OrderSideSchema } from "./orders";
 import type { Side } from "./position";
 import { SymbolName } from "./symbols";
 
 /** A user's risk settings (GET/PUT /api/trading/settings). Percentages as decimal strings. */
 export const RiskSettings = z.strictObject({
   tradingEnabled: z.boolean(),
-  leverage: z.number().int().min(1).max(20),
+  /** At most the account's maxLeverage (an operator setting, 20 by default). */
+  leverage: z.number().int().min(1).max(125),
   maxOpenPositions: z.number().int().min(1).max(50),
   /** Equity risked per trade at the stop, percent (0.1 to 10). */
   riskPerTradePct: PositiveUnitsString.refine((v) => Number(v) >= 0.1 && Number(v) <= 10, "must be between 0.1 and 10"),
@@ -38,7 +39,7 @@ export const MIN_RISK_REWARD = 1.5;
 export const RiskCalculateRequest = z.strictObject({
   symbol: SymbolName,
   side: OrderSideSchema,
-  type: z.literal("market").optional(),
+  type: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(ORDER_TYPES)).optional(),
   quantity: PositiveUnitsString.optional(),
   /** Defaults to the live ask (buy) or bid (sell). */
   entryPrice: PositiveUnitsString.optional(),
@@ -73,6 +74,13 @@ export interface RiskInputs {
   realizedLossToday: Units;
   dailyLossBase: Units;
   feeRate: Units;
+  /**
+   * False for an order that only reduces exposure (closing, reduce-only): the entry checks
+   * (trading enabled, open positions, daily loss, margin, sizing) do not apply to it.
+   */
+  increasesExposure?: boolean;
+  /** The exact extra margin the order needs, when the caller knows it (netting, working orders). */
+  marginNeeded?: Units;
 }
 
 export interface RiskReport {
@@ -103,7 +111,8 @@ export function assessRisk(i: RiskInputs): RiskReport {
     stopDistance && stopDistance > 0n ? (div(riskBudget, stopDistance, "down") / i.stepSize) * i.stepSize : undefined;
   const quantity = i.quantity ?? suggested ?? 0n;
   const notional = mul(quantity, i.entry, "half-even");
-  const requiredMargin = mulDiv(notional, 1n, BigInt(i.settings.leverage), "up");
+  const requiredMargin = i.marginNeeded ?? mulDiv(notional, 1n, BigInt(i.settings.leverage), "up");
+  const entering = i.increasesExposure ?? true;
   const fee = mul(notional, i.feeRate, "up");
   const positionRisk = stopDistance !== undefined ? mul(quantity, stopDistance, "up") + fee : requiredMargin + fee;
   const totalRisk = i.openRisk + positionRisk;
@@ -112,8 +121,8 @@ export function assessRisk(i: RiskInputs): RiskReport {
 
   const checks: RiskCheck[] = [];
   const check = (rule: string, passed: boolean, message: string) => checks.push({ rule, passed, message });
-  check("TRADING_ENABLED", i.settings.tradingEnabled, i.settings.tradingEnabled ? "trading is enabled" : "trading is disabled for this account");
-  if (i.opensNewPosition) {
+  if (entering) check("TRADING_ENABLED", i.settings.tradingEnabled, i.settings.tradingEnabled ? "trading is enabled" : "trading is disabled for this account");
+  if (entering && i.opensNewPosition) {
     check("MAX_OPEN_POSITIONS", i.openPositions < i.settings.maxOpenPositions, `${i.openPositions} of ${i.settings.maxOpenPositions} positions open`);
   }
   if (i.confidence !== undefined) {
@@ -130,12 +139,14 @@ export function assessRisk(i: RiskInputs): RiskReport {
   if (riskReward !== undefined) {
     check("MIN_RISK_REWARD", riskReward >= units(String(MIN_RISK_REWARD)), `risk-reward ${formatDecimal(mulDiv(riskReward, 1n, 10n ** 6n, "down"), 2, 2)} (minimum ${MIN_RISK_REWARD})`);
   }
-  if (quantity > 0n) {
+  if (entering && quantity > 0n) {
     check("POSITION_SIZE", stopDistance === undefined || positionRisk <= riskBudget + fee, `risks ${fmt(positionRisk)} USDT at the stop; the budget is ${fmt(riskBudget)} USDT (${i.settings.riskPerTradePct}% of equity)`);
     check("FREE_MARGIN", requiredMargin + fee <= i.freeMargin, `needs ${fmt(requiredMargin)} USDT margin + ${fmt(fee)} fee; free margin is ${fmt(i.freeMargin)} USDT`);
   }
   const dailyLimit = mulDiv(i.dailyLossBase, units(i.settings.dailyLossLimitPct), units("100"), "down");
-  check("DAILY_LOSS_LIMIT", i.realizedLossToday < dailyLimit || i.dailyLossBase === 0n, `lost ${fmt(i.realizedLossToday)} USDT today; the limit is ${fmt(dailyLimit)} USDT (${i.settings.dailyLossLimitPct}%)`);
+  if (entering) {
+    check("DAILY_LOSS_LIMIT", i.realizedLossToday < dailyLimit || i.dailyLossBase === 0n, `lost ${fmt(i.realizedLossToday)} USDT today; the limit is ${fmt(dailyLimit)} USDT (${i.settings.dailyLossLimitPct}%): new entries resume at 00:00 UTC`);
+  }
 
   const failedChecks = checks.filter((c) => !c.passed);
   return {
