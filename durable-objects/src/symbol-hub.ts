@@ -1,15 +1,22 @@
 /**
- * SymbolHub: one per symbol. Holds the last ticker and the kline window of its symbol (and, with
- * the trading core, the trigger book of stops and targets).
+ * SymbolHub: one per symbol. Holds the last ticker, the kline window of its symbol, and the
+ * trigger book: every user's resting limit orders and armed stops, take-profits and trailing stops
+ * on this symbol.
  *
  * The last ticker is kept in memory and persisted at most once a second (it is re-sent by the
  * bridge many times a second; persisting each would cost a disk commit per tick locally);
- * closed klines are persisted as they close.
+ * closed klines are persisted as they close; triggers are persisted as they change.
+ *
+ * Firing is exactly-once with the account's help (trigger-wire.ts): a crossed trigger is marked
+ * firing with its fire number and the tick, persisted, and sent to the user's account; until the
+ * account answers, later ticks skip it. A failed call (account evicted, hub restarted) is retried
+ * by the alarm with the same fire, which the account applies at most once.
  */
 import { DurableObject } from "cloudflare:workers";
-import { KlineUpdate, TickerUpdate, type KlineInterval, type MarketUpdate } from "@bot-core/core";
+import { crosses, fmt, KlineUpdate, TickerUpdate, trail, units, type KlineInterval, type MarketUpdate, type Tick, type TriggerSpec } from "@bot-core/core";
 import type { Env } from "../../workers/api/src/env";
 import { migrate, type Migration } from "./sql-migrations";
+import { specFromWire, wireFromSpec, wireFromTick, type FireResult, type TickWire, type TriggerWire } from "./trigger-wire";
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -22,16 +29,45 @@ const MIGRATIONS: readonly Migration[] = [
             PRIMARY KEY (interval, open_time)
           )`,
   },
+  {
+    version: 2,
+    sql: `CREATE TABLE triggers (
+            order_id TEXT PRIMARY KEY,
+            spec TEXT NOT NULL,
+            fires INTEGER NOT NULL DEFAULT 0,
+            firing INTEGER NOT NULL DEFAULT 0,
+            fire_price TEXT,
+            fire_tick TEXT
+          )`,
+  },
 ];
 
 /** Closed klines kept per interval. */
 export const KLINE_WINDOW = 1000;
 const TICKER_PERSIST_INTERVAL_MS = 1000;
+/** A fire the account did not answer is retried after this long. */
+const FIRE_RETRY_MS = 500;
+
+interface TriggerState {
+  spec: TriggerSpec;
+  /** Fires so far; the current fire's number while `firing`. */
+  fires: number;
+  firing: boolean;
+  inFlight: boolean;
+  firePrice?: string;
+  fireTick?: TickWire;
+}
+
+export interface TriggerBookEntry extends TriggerWire {
+  fires: number;
+  firing: boolean;
+}
 
 export class SymbolHub extends DurableObject<Env> {
   private lastTicker: TickerUpdate | null = null;
   private lastPersistedAt = 0;
   private liveKlines = new Map<KlineInterval, KlineUpdate>();
+  private triggers = new Map<string, TriggerState>();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -39,15 +75,32 @@ export class SymbolHub extends DurableObject<Env> {
       migrate(ctx.storage, MIGRATIONS);
       const row = ctx.storage.sql.exec<{ json: string }>("SELECT json FROM last_ticker WHERE id = 1").toArray()[0];
       if (row) this.lastTicker = TickerUpdate.parse(JSON.parse(row.json));
+      let unanswered = false;
+      for (const t of ctx.storage.sql.exec<{ order_id: string; spec: string; fires: number; firing: number; fire_price: string | null; fire_tick: string | null }>("SELECT * FROM triggers")) {
+        const state: TriggerState = { spec: specFromWire(JSON.parse(t.spec) as TriggerWire), fires: t.fires, firing: t.firing === 1, inFlight: false };
+        if (t.fire_price) state.firePrice = t.fire_price;
+        if (t.fire_tick) state.fireTick = JSON.parse(t.fire_tick) as TickWire;
+        this.triggers.set(t.order_id, state);
+        unanswered ||= state.firing;
+      }
+      if (unanswered) await ctx.storage.setAlarm(Date.now());
     });
   }
 
   /** Applies a batch of this symbol's updates (already validated at the bridge boundary). */
   applyUpdates(updates: MarketUpdate[]): void {
     const sql = this.ctx.storage.sql;
+    let high: bigint | undefined;
+    let low: bigint | undefined;
     for (const u of updates) {
       if (u.kind === "ticker") {
         if (!this.lastTicker || u.eventTime >= this.lastTicker.eventTime) this.lastTicker = u;
+        if (this.triggers.size > 0) {
+          const h = units(u.high ?? u.price);
+          const l = units(u.low ?? u.price);
+          if (high === undefined || h > high) high = h;
+          if (low === undefined || l < low) low = l;
+        }
       } else if (u.closed) {
         sql.exec(
           "INSERT INTO klines (interval, open_time, json) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET json = excluded.json",
@@ -76,6 +129,10 @@ export class SymbolHub extends DurableObject<Env> {
       );
       this.lastPersistedAt = now;
     }
+    if (high !== undefined && low !== undefined && this.lastTicker) {
+      const t = this.lastTicker;
+      this.evaluate({ price: units(t.price), high, low, bid: units(t.bid), ask: units(t.ask), bidQty: units(t.bidQty), askQty: units(t.askQty), time: t.eventTime });
+    }
   }
 
   latest(): TickerUpdate | null {
@@ -94,5 +151,124 @@ export class SymbolHub extends DurableObject<Env> {
     const closed = rows.map((r) => KlineUpdate.parse(JSON.parse(r.json))).reverse();
     const live = this.liveKlines.get(interval);
     return live ? [...closed, live].slice(-limit) : closed;
+  }
+
+  /**
+   * Arms, re-arms (a newer version replaces an older one) and disarms triggers. Idempotent: the
+   * accounts re-send until this returns.
+   */
+  syncTriggers(change: { register: TriggerWire[]; remove: string[] }): { armed: number } {
+    this.ctx.storage.transactionSync(() => {
+      for (const w of change.register) this.arm(specFromWire(w));
+      for (const id of change.remove) this.disarm(id);
+    });
+    return { armed: this.triggers.size };
+  }
+
+  /** The trigger book (tests, operations). */
+  triggerBook(): TriggerBookEntry[] {
+    return [...this.triggers.values()].map((s) => ({ ...wireFromSpec(s.spec), fires: s.fires, firing: s.firing }));
+  }
+
+  /** Retries fires whose account did not answer. */
+  override async alarm(): Promise<void> {
+    const retries = [...this.triggers.values()].filter((s) => s.firing && !s.inFlight);
+    await Promise.all(retries.map((s) => this.fire(s)));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+
+  /** Arms `spec` unless the same or a newer version is armed; the fire count carries over (fire numbers never repeat). */
+  private arm(spec: TriggerSpec, firesSoFar = 0): void {
+    const existing = this.triggers.get(spec.orderId);
+    if (existing && existing.spec.version >= spec.version && existing.spec.kind === spec.kind) return;
+    const state: TriggerState = { spec, fires: Math.max(existing?.fires ?? 0, firesSoFar), firing: false, inFlight: false };
+    this.triggers.set(spec.orderId, state);
+    this.persist(state);
+  }
+
+  private disarm(orderId: string): void {
+    this.triggers.delete(orderId);
+    this.ctx.storage.sql.exec("DELETE FROM triggers WHERE order_id = ?", orderId);
+  }
+
+  private persist(s: TriggerState): void {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO triggers (order_id, spec, fires, firing, fire_price, fire_tick) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (order_id) DO UPDATE SET spec = excluded.spec, fires = excluded.fires, firing = excluded.firing,
+         fire_price = excluded.fire_price, fire_tick = excluded.fire_tick`,
+      s.spec.orderId,
+      JSON.stringify(wireFromSpec(s.spec)),
+      s.fires,
+      s.firing ? 1 : 0,
+      s.firePrice ?? null,
+      s.fireTick ? JSON.stringify(s.fireTick) : null,
+    );
+  }
+
+  /** Moves trailing stops and fires every trigger the tick crossed (each once). */
+  private evaluate(tick: Tick): void {
+    const fired: TriggerState[] = [];
+    this.ctx.storage.transactionSync(() => {
+      for (const state of this.triggers.values()) {
+        if (state.firing) continue;
+        const moved = trail(state.spec, tick);
+        if (moved !== state.spec) {
+          state.spec = moved;
+          this.persist(state);
+        }
+        if (!crosses(state.spec, tick)) continue;
+        state.firing = true;
+        state.fires += 1;
+        state.firePrice = fmt(state.spec.price);
+        state.fireTick = wireFromTick(tick);
+        this.persist(state);
+        fired.push(state);
+      }
+    });
+    for (const s of fired) void this.fire(s);
+  }
+
+  private async fire(state: TriggerState): Promise<void> {
+    if (state.inFlight || !state.fireTick || !state.firePrice) return;
+    state.inFlight = true;
+    const { spec } = state;
+    try {
+      const result = await this.env.USER_ACCOUNT.getByName(spec.userId).onTrigger({
+        orderId: spec.orderId,
+        version: spec.version,
+        fireSeq: state.fires,
+        kind: spec.kind,
+        price: state.firePrice,
+        tick: state.fireTick,
+      });
+      state.inFlight = false;
+      this.settle(state, result);
+    } catch {
+      state.inFlight = false;
+      await this.ctx.storage.setAlarm(Date.now() + FIRE_RETRY_MS);
+    }
+  }
+
+  /** Applies the account's answer to a fire: drop, replace, or re-arm the trigger; arm and drop others. */
+  private settle(state: TriggerState, result: FireResult): void {
+    this.ctx.storage.transactionSync(() => {
+      const current = this.triggers.get(state.spec.orderId);
+      if (current === state) {
+        if (result.replace) {
+          this.triggers.delete(state.spec.orderId);
+          this.arm(specFromWire(result.replace), state.fires);
+        } else if (result.done) {
+          this.disarm(state.spec.orderId);
+        } else {
+          state.firing = false;
+          delete state.firePrice;
+          delete state.fireTick;
+          this.persist(state);
+        }
+      }
+      for (const w of result.register) this.arm(specFromWire(w));
+      for (const id of result.cancel) this.disarm(id);
+    });
   }
 }

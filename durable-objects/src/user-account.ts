@@ -4,183 +4,102 @@
  * numbers) and the outbox drained to the system of record.
  *
  * Money is stored as integer strings of 1e-8 units (DO SQLite hands INTEGER columns to JS as
- * numbers, exact only up to 2^53 units ≈ 90M USDT). Every order runs in ONE synchronous
- * transaction with no await inside, so concurrent requests to one account are serialized and can
- * never overdraw it.
+ * numbers, exact only up to 2^53 units ≈ 90M USDT). Every order, fill, cancel and amend runs in ONE
+ * synchronous transaction with no await inside, so concurrent requests to one account are
+ * serialized and can never overdraw it.
+ *
+ * Resting limit orders and armed stops live in the symbol's SymbolHub trigger book; the hub fires
+ * them into `onTrigger`, which applies each fire at most once (trigger-wire.ts). Registrations for
+ * the hubs are written to `trigger_sync` in the order's transaction and delivered after it (and
+ * again by the alarm until a hub has them).
  */
 import { DurableObject } from "cloudflare:workers";
 import {
+  abs,
   applyFill,
+  assessRisk,
+  checkPriceTicks,
+  checkSymbolRules,
+  emptyPosition,
+  entryPrice,
+  floorToStep,
+  fmt,
+  isWorking,
+  marginFor,
+  marketableLimitFill,
+  mul,
+  mulDiv,
+  restingLimitFill,
+  symbolRules,
   takeAll,
   takeToken,
-  type BucketState,
-  checkSymbolRules,
-  entryPrice,
-  fmt,
-  marginFor,
-  mul,
-  symbolRules,
+  trailingStopPrice,
   transition,
-  unrealizedPnl,
+  triggeredFillPrice,
   units,
-  assessRisk,
+  unrealizedPnl,
   utcDayStart,
+  type BucketState,
+  type OrderEvent,
+  type OrderType,
+  type PlaceOrderRequest,
+  type AmendOrderRequest,
   type Position,
   type RiskReport,
   type RiskSettings,
   type RuleViolation,
   type Side,
+  type SymbolRules,
+  type Tick,
+  type TriggerSpec,
   type Units,
 } from "@bot-core/core";
 import type { Env } from "../../workers/api/src/env";
-import { migrate, type Migration } from "./sql-migrations";
+import { MIGRATIONS } from "./account/schema";
+import {
+  orderView,
+  tradeView,
+  type AccountHeader,
+  type AccountView,
+  type Admission,
+  type Brackets,
+  type Failure,
+  type FillRow,
+  type OrderResult,
+  type OrderRow,
+  type OrderView,
+  type PositionView,
+  type RateLimits,
+  type TradeView,
+} from "./account/views";
+import { migrate } from "./sql-migrations";
+import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
 
-const MIGRATIONS: readonly Migration[] = [
-  {
-    version: 1,
-    sql: `CREATE TABLE account (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      user_id TEXT NOT NULL,
-      created_at INTEGER NOT NULL,
-      opened_at INTEGER NOT NULL
-    )`,
-  },
-  {
-    version: 2,
-    sql: `
-      CREATE TABLE settings (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        trading_enabled INTEGER NOT NULL DEFAULT 1,
-        leverage INTEGER NOT NULL DEFAULT 1,
-        max_open_positions INTEGER NOT NULL DEFAULT 10,
-        taker_fee_rate TEXT NOT NULL
-      );
-      CREATE TABLE balances (asset TEXT PRIMARY KEY, wallet TEXT NOT NULL, realized_pnl TEXT NOT NULL, fees_paid TEXT NOT NULL);
-      CREATE TABLE positions (symbol TEXT PRIMARY KEY, qty TEXT NOT NULL, cost TEXT NOT NULL, mark TEXT NOT NULL, updated_at INTEGER NOT NULL);
-      CREATE TABLE orders (
-        seq INTEGER PRIMARY KEY AUTOINCREMENT,
-        id TEXT NOT NULL UNIQUE,
-        client_order_id TEXT,
-        symbol TEXT NOT NULL,
-        side TEXT NOT NULL,
-        type TEXT NOT NULL,
-        status TEXT NOT NULL,
-        qty TEXT NOT NULL,
-        filled_qty TEXT NOT NULL,
-        avg_price TEXT,
-        fee TEXT NOT NULL,
-        realized_pnl TEXT NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL
-      );
-      CREATE INDEX orders_symbol ON orders (symbol, seq);
-      CREATE TABLE fills (
-        id TEXT PRIMARY KEY,
-        order_id TEXT NOT NULL,
-        symbol TEXT NOT NULL,
-        side TEXT NOT NULL,
-        qty TEXT NOT NULL,
-        price TEXT NOT NULL,
-        fee TEXT NOT NULL,
-        realized_pnl TEXT NOT NULL,
-        ts INTEGER NOT NULL
-      );
-      CREATE TABLE idempotency (key TEXT PRIMARY KEY, request_hash TEXT NOT NULL, order_id TEXT NOT NULL, created_at INTEGER NOT NULL);
-      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, type TEXT NOT NULL, payload TEXT NOT NULL, ts INTEGER NOT NULL);
-      CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, record_id TEXT NOT NULL, payload TEXT NOT NULL, ts INTEGER NOT NULL);
-    `,
-  },
-  { version: 3, sql: "CREATE TABLE rate_buckets (name TEXT PRIMARY KEY, tokens REAL NOT NULL, updated_at INTEGER NOT NULL)" },
-  {
-    version: 4,
-    sql: `ALTER TABLE settings ADD COLUMN risk_per_trade_pct TEXT NOT NULL DEFAULT '1';
-          ALTER TABLE settings ADD COLUMN daily_loss_limit_pct TEXT NOT NULL DEFAULT '5';
-          CREATE TABLE daily_pnl (day INTEGER PRIMARY KEY, net TEXT NOT NULL, base TEXT NOT NULL);`,
-  },
-];
-
-/** Per-user limits (spec: 100 requests/min with bursts of 20/s; 10 trades/min). */
-export interface RateLimits {
-  requestsPerMinute: number;
-  burstPerSecond: number;
-  tradesPerMinute: number;
-}
-
-export interface Admission {
-  allowed: boolean;
-  limit: number;
-  remaining: number;
-  /** Seconds until the per-minute bucket is full again. */
-  resetSec: number;
-  retryAfterSec: number;
-  policy: string;
-}
+export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, PositionView, RateLimits, TradeView } from "./account/views";
 
 /** Paper accounts start with this much USDT. */
 export const PAPER_STARTING_BALANCE = "10000";
-/** Binance's default taker fee: 0.1%. */
+/** Binance's default taker fee: 0.1% (charged on every paper fill). */
 export const TAKER_FEE_RATE = "0.001";
+/** How long after a failed delivery the alarm retries trigger registrations. */
+const TRIGGER_SYNC_RETRY_MS = 1000;
 
-export interface AccountHeader {
-  userId: string;
-  createdAt: number;
-  openedAt: number;
+/** The best bid/ask (with the quantities shown) and last price when the request arrived. */
+export interface Quote {
+  price: string;
+  bid: string;
+  ask: string;
+  bidQty: string;
+  askQty: string;
+  time: number;
 }
 
-export interface OrderView {
-  orderId: string;
-  clientOrderId: string | null;
-  symbol: string;
-  side: Side;
-  type: "market";
-  status: string;
-  quantity: string;
-  filledQuantity: string;
-  avgPrice: string | null;
-  fee: string;
-  feeAsset: "USDT";
-  realizedPnl: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PositionView {
-  symbol: string;
-  side: "long" | "short";
-  quantity: string;
-  entryPrice: string;
-  markPrice: string;
-  unrealizedPnl: string;
-  margin: string;
-}
-
-export interface AccountView {
-  asset: "USDT";
-  walletBalance: string;
-  equity: string;
-  unrealizedPnl: string;
-  marginUsed: string;
-  freeMargin: string;
-  realizedPnl: string;
-  feesPaid: string;
-  leverage: number;
-  openPositions: number;
-  maxOpenPositions: number;
-  tradingEnabled: boolean;
-  positions: PositionView[];
-}
-
-export interface MarketOrderInput {
-  symbol: string;
-  side: Side;
-  quantity: string;
-  clientOrderId?: string;
+export interface PlaceOrderInput {
+  order: PlaceOrderRequest;
   idempotencyKey?: string;
   /** Hash of the request body: a reused key with another body is refused. */
   requestHash: string;
-  /** Best bid/ask from the symbol's hub when the request arrived. */
-  bid: string;
-  ask: string;
+  quote: Quote;
   /** Orders per minute allowed for this user. */
   tradesPerMinute: number;
   /**
@@ -188,64 +107,7 @@ export interface MarketOrderInput {
    * the order path); the admission comes back in the result for the RateLimit-* headers.
    */
   requestLimits?: RateLimits;
-  /**
-   * Only reduce the position (never open or flip). Reduce-only orders are not counted against
-   * the trade limit and skip MIN_NOTIONAL: a trader must always be able to take risk off.
-   */
-  reduceOnly?: boolean;
 }
-
-export type OrderResult = (
-  | { ok: true; order: OrderView; replayed: boolean }
-  | { ok: false; status: 404 | 409 | 422 | 429; code: string; message: string; violations?: RuleViolation[]; retryAfterSec?: number }
-) & { admission?: Admission };
-
-type OrderRow = {
-  id: string;
-  client_order_id: string | null;
-  symbol: string;
-  side: string;
-  type: string;
-  status: string;
-  qty: string;
-  filled_qty: string;
-  avg_price: string | null;
-  fee: string;
-  realized_pnl: string;
-  created_at: number;
-  updated_at: number;
-};
-
-type FillRow = {
-  id: string;
-  order_id: string;
-  symbol: string;
-  side: string;
-  qty: string;
-  price: string;
-  fee: string;
-  realized_pnl: string;
-  ts: number;
-};
-
-export interface TradeView {
-  tradeId: string;
-  orderId: string;
-  symbol: string;
-  side: Side;
-  quantity: string;
-  price: string;
-  fee: string;
-  realizedPnl: string;
-  time: string;
-}
-
-type PositionRow = {
-  symbol: string;
-  qty: string;
-  cost: string;
-  mark: string;
-};
 
 /** One UTC day's realized net; `net` is undefined before the day's first trade. */
 interface DayState {
@@ -257,32 +119,52 @@ interface DayState {
 
 interface Settings extends RiskSettings {
   takerFeeRate: Units;
+  maxLeverage: number;
+}
+
+type MarkedPosition = Position & { mark: Units };
+
+interface Ledger {
+  settings: Settings;
+  wallet: Units;
+  realizedPnl: Units;
+  feesPaid: Units;
+  positions: Map<string, MarkedPosition>;
+  day: DayState;
+}
+
+/** Side effects of a fill on the trigger books. */
+interface Effects {
+  register: TriggerSpec[];
+  cancel: string[];
 }
 
 const USDT = "USDT";
+const WORKING = "('pending_trigger', 'open', 'partially_filled')";
 
-function orderView(r: OrderRow): OrderView {
-  return {
-    orderId: r.id,
-    clientOrderId: r.client_order_id,
-    symbol: r.symbol,
-    side: r.side as Side,
-    type: "market",
-    status: r.status,
-    quantity: fmt(BigInt(r.qty)),
-    filledQuantity: fmt(BigInt(r.filled_qty)),
-    avgPrice: r.avg_price === null ? null : fmt(BigInt(r.avg_price)),
-    fee: fmt(BigInt(r.fee)),
-    feeAsset: "USDT",
-    realizedPnl: fmt(BigInt(r.realized_pnl)),
-    createdAt: new Date(r.created_at).toISOString(),
-    updatedAt: new Date(r.updated_at).toISOString(),
-  };
+const fail = (status: Failure["status"], code: string, message: string, violations?: RuleViolation[]): Failure => ({
+  ok: false,
+  status,
+  code,
+  message,
+  ...(violations ? { violations } : {}),
+});
+
+const rejected = (code: string, violations: RuleViolation[]): Failure =>
+  fail(422, code, violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations);
+
+const opposite = (side: Side): Side => (side === "buy" ? "sell" : "buy");
+
+function quoteTick(q: Quote): Tick {
+  const price = units(q.price);
+  return { price, high: price, low: price, bid: units(q.bid), ask: units(q.ask), bidQty: units(q.bidQty), askQty: units(q.askQty), time: q.time };
 }
 
 export class UserAccount extends DurableObject<Env> {
   /** Request buckets live in memory: an evicted account was idle, and a fresh bucket is full. */
   private requestBuckets = new Map<string, BucketState>();
+  private userIdCache: string | undefined;
+  private flushing: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -339,21 +221,34 @@ export class UserAccount extends DurableObject<Env> {
     };
   }
 
-  /** Places a market order and fills it on paper at the best bid/ask, in one transaction. */
-  placeMarketOrder(input: MarketOrderInput): OrderResult {
-    if (!input.requestLimits) return this.executeMarketOrder(input);
-    const admission = this.admitRequest(input.requestLimits);
-    if (!admission.allowed) {
-      return { ok: false, status: 429, code: "rate_limited", message: `too many requests; retry in ${admission.retryAfterSec} s`, retryAfterSec: admission.retryAfterSec, admission };
-    }
-    return { ...this.executeMarketOrder(input), admission };
+  /**
+   * Places an order: admission, validation, risk, and — for a market or marketable limit order —
+   * the paper fill, in one transaction. Resolves once any resting order or attached stop is armed
+   * in the symbol's trigger book.
+   */
+  async placeOrder(input: PlaceOrderInput): Promise<OrderResult> {
+    const result = this.submitOrder(input);
+    if (result.ok && !result.replayed && this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    return result;
   }
 
-  private executeMarketOrder(input: MarketOrderInput): OrderResult {
+  /** placeOrder without waiting for the trigger books (the in-DO benchmark calls this). */
+  submitOrder(input: PlaceOrderInput): OrderResult {
+    if (!input.requestLimits) return this.executeOrder(input);
+    const admission = this.admitRequest(input.requestLimits);
+    if (!admission.allowed) {
+      return { ...fail(429, "rate_limited", `too many requests; retry in ${admission.retryAfterSec} s`), retryAfterSec: admission.retryAfterSec, admission };
+    }
+    return { ...this.executeOrder(input), admission };
+  }
+
+  private executeOrder(input: PlaceOrderInput): OrderResult {
     return this.ctx.storage.transactionSync((): OrderResult => {
       this.ensureLedger();
       const sql = this.ctx.storage.sql;
       const now = Date.now();
+      const o = input.order;
+      const reduceOnly = o.reduceOnly === true;
 
       if (input.idempotencyKey) {
         const prior = sql
@@ -361,7 +256,7 @@ export class UserAccount extends DurableObject<Env> {
           .toArray()[0];
         if (prior) {
           if (prior.request_hash !== input.requestHash) {
-            return { ok: false, status: 409, code: "idempotency_key_reused", message: "this Idempotency-Key was used for a different request" };
+            return fail(409, "idempotency_key_reused", "this Idempotency-Key was used for a different request");
           }
           const order = this.orderRow(prior.order_id);
           if (order) return { ok: true, order: orderView(order), replayed: true };
@@ -369,115 +264,336 @@ export class UserAccount extends DurableObject<Env> {
       }
 
       // Every new order attempt counts against the trade limit (replays above do not), except
-      // reduce-only orders.
-      if (!input.reduceOnly) {
+      // reduce-only orders: a trader must always be able to take risk off.
+      if (!reduceOnly) {
         const retryAfterSec = this.takeTradeToken(input.tradesPerMinute, now);
         if (retryAfterSec !== undefined) {
-          return { ok: false, status: 429, code: "rate_limited", message: `at most ${input.tradesPerMinute} orders per minute; retry in ${retryAfterSec} s`, retryAfterSec };
+          return { ...fail(429, "rate_limited", `at most ${input.tradesPerMinute} orders per minute; retry in ${retryAfterSec} s`), retryAfterSec };
         }
       }
 
-      const rules = symbolRules(input.symbol);
-      if (!rules) return { ok: false, status: 404, code: "unknown_symbol", message: `unknown symbol ${input.symbol}` };
-      const qty = units(input.quantity);
-      const price = units(input.side === "buy" ? input.ask : input.bid);
-      const filterViolations = checkSymbolRules(rules, qty, price).filter((v) => !(input.reduceOnly && v.rule === "MIN_NOTIONAL"));
-      if (filterViolations.length) {
-        return { ok: false, status: 422, code: "symbol_rule_violation", message: filterViolations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations: filterViolations };
-      }
+      const rules = symbolRules(o.symbol);
+      if (!rules) return fail(404, "unknown_symbol", `unknown symbol ${o.symbol}`);
+      const quote = quoteTick(input.quote);
+      const book = o.side === "buy" ? quote.ask : quote.bid;
+      const limitPrice = o.price !== undefined ? units(o.price) : undefined;
+      const stopPrice = o.stopPrice !== undefined ? units(o.stopPrice) : undefined;
+      const stopLoss = o.stopLoss !== undefined ? units(o.stopLoss) : undefined;
+      const takeProfit = o.takeProfit !== undefined ? units(o.takeProfit) : undefined;
+      // The price the order is expected to enter at: its limit, its trigger, or the book.
+      const entry = limitPrice ?? stopPrice ?? book;
 
-      const settings = this.settings();
-      const balance = this.balance();
-      const positions = this.positions();
-      const current = positions.get(input.symbol) ?? { symbol: input.symbol, qty: 0n, cost: 0n, mark: price };
-      const fill = applyFill(current, { side: input.side, qty, price });
-      const notional = mul(qty, price, "half-even");
-      const fee = mul(notional, settings.takerFeeRate, "up");
-      const next: Position & { mark: Units } = { ...fill.position, mark: price };
-
-      // Risk: every check names the rule and the numbers.
-      const violations: RuleViolation[] = [];
-      if (input.reduceOnly && (current.qty === 0n || fill.openedQty > 0n)) {
-        violations.push({ rule: "REDUCE_ONLY", message: `a reduce-only order may not open or flip a position (open: ${fmt(current.qty)})` });
-      }
-      const increases = (next.qty < 0n ? -next.qty : next.qty) > (current.qty < 0n ? -current.qty : current.qty);
-      if (!settings.tradingEnabled && increases) violations.push({ rule: "TRADING_ENABLED", message: "trading is disabled for this account" });
-      const openNow = [...positions.values()].filter((p) => p.qty !== 0n).length;
-      if (current.qty === 0n && next.qty !== 0n && openNow >= settings.maxOpenPositions) {
-        violations.push({ rule: "MAX_OPEN_POSITIONS", message: `${openNow} positions are open; the maximum is ${settings.maxOpenPositions}` });
-      }
-      const day = this.today(now, balance.wallet);
-      const dailyLimit = (day.base * units(settings.dailyLossLimitPct)) / units("100");
-      if (increases && day.base > 0n && day.loss >= dailyLimit) {
-        violations.push({ rule: "DAILY_LOSS_LIMIT", message: `lost ${fmt(day.loss)} USDT today; the limit is ${fmt(dailyLimit)} USDT (${settings.dailyLossLimitPct}%): new entries resume at 00:00 UTC` });
-      }
-      const after = new Map(positions);
-      after.set(input.symbol, next);
-      const walletAfter = balance.wallet + fill.realizedPnl - fee;
-      const { marginUsed, unrealized } = this.exposure(after, settings.leverage);
-      const freeAfter = walletAfter + unrealized - marginUsed;
-      if (increases && freeAfter < 0n) {
-        const { marginUsed: marginBefore, unrealized: uBefore } = this.exposure(positions, settings.leverage);
+      const violations: RuleViolation[] = checkPriceTicks(rules, { price: limitPrice, stopPrice, stopLoss, takeProfit });
+      if (stopPrice !== undefined && (o.side === "buy" ? stopPrice <= quote.price : stopPrice >= quote.price)) {
         violations.push({
-          rule: "FREE_MARGIN",
-          message: `needs ${fmt(marginUsed - marginBefore)} USDT margin + ${fmt(fee)} USDT fee; free margin is ${fmt(balance.wallet + uBefore - marginBefore)} USDT`,
+          rule: "STOP_PRICE",
+          message: `a ${o.side} stop at ${fmt(stopPrice)} would trigger immediately: the last price is ${fmt(quote.price)} (a ${o.side} stop must be ${o.side === "buy" ? "above" : "below"} it)`,
         });
       }
-      if (violations.length) {
-        return { ok: false, status: 422, code: "risk_rejected", message: violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations };
+
+      const ledger = this.ledger(now);
+      const { settings, positions } = ledger;
+      const current = positions.get(o.symbol) ?? { ...emptyPosition(o.symbol), mark: book };
+      const working = this.workingRows();
+      const before = this.exposure(positions, settings.leverage, working);
+      const equity = ledger.wallet + before.unrealized;
+      const freeMargin = equity - before.marginUsed - before.orderMargin;
+
+      // Sized by risk when only a stop is given.
+      let qty = o.quantity !== undefined ? units(o.quantity) : undefined;
+      if (qty === undefined) {
+        const distance = stopLoss !== undefined ? abs(entry - stopLoss) : 0n;
+        const budget = mulDiv(equity, units(settings.riskPerTradePct), units("100"), "down");
+        qty = distance > 0n ? floorToStep(mulDiv(budget, 10n ** 8n, distance, "down"), rules) : 0n;
+        if (qty === 0n) {
+          violations.push({ rule: "POSITION_SIZE", message: `no quantity of ${rules.baseAsset} keeps the loss at the stop ${fmt(stopLoss ?? 0n)} within ${settings.riskPerTradePct}% of equity` });
+          return rejected("risk_rejected", violations);
+        }
       }
 
-      // Execute: order, fill, position, balance, event log and outbox, all in this transaction.
-      const orderId = crypto.randomUUID();
-      const status = transition("pending_new", "fill");
-      sql.exec(
-        `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at)
-         VALUES (?, ?, ?, ?, 'market', ?, ?, ?, ?, ?, ?, ?, ?)`,
-        orderId, input.clientOrderId ?? null, input.symbol, input.side, status, qty.toString(), qty.toString(), price.toString(), fee.toString(), fill.realizedPnl.toString(), now, now,
-      );
-      const fillId = crypto.randomUUID();
-      sql.exec(
-        "INSERT INTO fills (id, order_id, symbol, side, qty, price, fee, realized_pnl, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        fillId, orderId, input.symbol, input.side, qty.toString(), price.toString(), fee.toString(), fill.realizedPnl.toString(), now,
-      );
-      if (next.qty === 0n) sql.exec("DELETE FROM positions WHERE symbol = ?", input.symbol);
-      else {
-        sql.exec(
-          "INSERT INTO positions (symbol, qty, cost, mark, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty, cost = excluded.cost, mark = excluded.mark, updated_at = excluded.updated_at",
-          input.symbol, next.qty.toString(), next.cost.toString(), price.toString(), now,
-        );
+      violations.push(...checkSymbolRules(rules, qty, entry).filter((v) => !(reduceOnly && v.rule === "MIN_NOTIONAL")));
+      if (violations.length) return rejected("symbol_rule_violation", violations);
+
+      const simulated = applyFill(current, { side: o.side, qty, price: entry });
+      const increases = abs(simulated.position.qty) > abs(current.qty);
+      if (reduceOnly && (current.qty === 0n || (o.side === "buy") === current.qty > 0n)) {
+        violations.push({ rule: "REDUCE_ONLY", message: `a reduce-only ${o.side} needs an open ${o.side === "buy" ? "short" : "long"} ${o.symbol} position (open: ${fmt(current.qty)})` });
       }
-      this.recordDailyNet(day, fill.realizedPnl - fee);
-      sql.exec(
-        "UPDATE balances SET wallet = ?, realized_pnl = ?, fees_paid = ? WHERE asset = ?",
-        walletAfter.toString(), (balance.realizedPnl + fill.realizedPnl).toString(), (balance.feesPaid + fee).toString(), USDT,
-      );
+
+      // The exact margin this order needs: for an immediate fill, the change in free margin the
+      // fill causes (netting against the position, marks moving to the fill price); for a resting
+      // order, margin reserved on the part that would open new exposure.
+      const fee = mul(mul(qty, entry, "half-even"), settings.takerFeeRate, "up");
+      let marginNeeded: Units;
+      if (o.type === "market") {
+        const after = new Map(positions);
+        after.set(o.symbol, { ...simulated.position, mark: book });
+        const a = this.exposure(after, settings.leverage, working);
+        const freeAfter = ledger.wallet + simulated.realizedPnl - fee + a.unrealized - a.marginUsed - a.orderMargin;
+        marginNeeded = freeMargin - freeAfter - fee;
+      } else {
+        marginNeeded = reduceOnly ? 0n : mulDiv(mul(simulated.openedQty, entry, "half-even"), 1n, BigInt(settings.leverage), "up");
+      }
+      const risk = assessRisk({
+        side: o.side,
+        entry,
+        quantity: qty,
+        ...(stopLoss !== undefined ? { stopLoss } : {}),
+        ...(takeProfit !== undefined ? { takeProfit } : {}),
+        ...(o.signal ? { confidence: o.signal.confidence } : {}),
+        stepSize: units(rules.stepSize),
+        settings,
+        equity,
+        freeMargin,
+        openRisk: before.marginUsed,
+        openPositions: this.openPositionCount(positions),
+        opensNewPosition: current.qty === 0n && !reduceOnly,
+        realizedLossToday: ledger.day.loss,
+        dailyLossBase: ledger.day.base,
+        feeRate: settings.takerFeeRate,
+        increasesExposure: increases && !reduceOnly,
+        marginNeeded,
+      });
+      violations.push(...risk.failedChecks.map((c) => ({ rule: c.rule, message: c.message })));
+      if (violations.length) return rejected("risk_rejected", violations);
+
+      // Accepted: the order row, then its execution.
+      const brackets: Brackets | null =
+        stopLoss !== undefined || takeProfit !== undefined || o.trailingStop
+          ? {
+              ...(o.stopLoss !== undefined ? { stopLoss: fmt(stopLoss!) } : {}),
+              ...(o.takeProfit !== undefined ? { takeProfit: fmt(takeProfit!) } : {}),
+              ...(o.trailingStop ? { trailingStopCallbackRatePct: fmt(units(o.trailingStop.callbackRatePct)) } : {}),
+            }
+          : null;
+      const orderId = crypto.randomUUID();
+      const userId = this.userId();
+      this.insertOrder({
+        id: orderId,
+        clientOrderId: o.clientOrderId ?? null,
+        symbol: o.symbol,
+        side: o.side,
+        type: o.type,
+        qty,
+        price: limitPrice ?? null,
+        stopPrice: stopPrice ?? null,
+        callbackRate: null,
+        timeInForce: o.type === "limit" || o.type === "stop_limit" ? (o.timeInForce ?? "GTC") : null,
+        reduceOnly,
+        parentId: null,
+        ocoGroup: null,
+        brackets,
+        signalConfidence: o.signal?.confidence ?? null,
+        now,
+      });
+      let row = this.orderRow(orderId)!;
+
+      if (o.type === "market") {
+        this.execute(row, qty, book, now, ledger);
+      } else if (o.type === "limit") {
+        const m = marketableLimitFill(o.side, limitPrice!, qty, quote, units(rules.stepSize));
+        const tif = o.timeInForce ?? "GTC";
+        if (tif === "FOK" && (!m || m.qty < qty)) {
+          this.setStatus(row, "expire", now, `FOK: the book shows ${fmt(o.side === "buy" ? quote.askQty : quote.bidQty)} at ${fmt(book)}, not the whole ${fmt(qty)} at ${fmt(limitPrice!)} or better`);
+        } else {
+          if (m) row = this.execute(row, m.qty, m.price, now, ledger);
+          if (isWorking(row.status) || row.status === "pending_new") {
+            if (tif === "IOC") this.setStatus(row, "expire", now, "IOC: the rest was not fillable at once");
+            else {
+              if (row.status === "pending_new") row = this.setStatus(row, "accept", now);
+              this.queueTrigger(this.triggerOf(row, userId));
+            }
+          }
+        }
+      } else {
+        row = this.setStatus(row, "accept_stop", now);
+        this.queueTrigger(this.triggerOf(row, userId));
+      }
+
       if (input.idempotencyKey) {
         sql.exec("INSERT INTO idempotency (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)", input.idempotencyKey, input.requestHash, orderId, now);
       }
-      const order = orderView(this.orderRow(orderId)!);
-      const event = JSON.stringify({ order, fill: { id: fillId, price: fmt(price), qty: fmt(qty), fee: fmt(fee), realizedPnl: fmt(fill.realizedPnl) }, walletBalance: fmt(walletAfter) });
-      sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", event, now);
-      sql.exec("INSERT INTO outbox (kind, record_id, payload, ts) VALUES ('trade', ?, ?, ?)", fillId, event, now);
-      return { ok: true, order, replayed: false };
+      return { ok: true, order: orderView(this.orderRow(orderId)!), replayed: false };
     });
   }
 
-  riskSettings(): RiskSettings {
+  /** Cancels a working order (and disarms its trigger). */
+  async cancelOrder(orderId: string): Promise<{ ok: true; order: OrderView } | Failure> {
+    const result = this.ctx.storage.transactionSync((): { ok: true; order: OrderView } | Failure => {
+      const row = this.orderRow(orderId);
+      if (!row) return fail(404, "order_not_found", "order not found");
+      if (!isWorking(row.status)) return fail(409, "order_not_cancelable", `the order is ${row.status}; only working orders can be canceled`);
+      const next = this.setStatus(row, "cancel", Date.now(), "canceled by the user");
+      this.queueRemoval(next);
+      return { ok: true, order: orderView(next) };
+    });
+    if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    return result;
+  }
+
+  /** Changes a working order's quantity or prices; the trigger book gets the new version. */
+  async amendOrder(orderId: string, patch: AmendOrderRequest): Promise<{ ok: true; order: OrderView } | Failure> {
+    const result = this.ctx.storage.transactionSync((): { ok: true; order: OrderView } | Failure => {
+      const row = this.orderRow(orderId);
+      if (!row) return fail(404, "order_not_found", "order not found");
+      if (!isWorking(row.status)) return fail(409, "order_not_amendable", `the order is ${row.status}; only working orders can be amended`);
+      const rules = symbolRules(row.symbol)!;
+      const armed = row.status === "pending_trigger";
+      const takesPrice = row.type === "limit" || row.type === "stop_limit";
+      const takesStop = armed && (row.type === "stop_market" || row.type === "stop_limit" || row.type === "take_profit_market");
+      const violations: RuleViolation[] = [];
+      if (patch.price !== undefined && !takesPrice) violations.push({ rule: "AMEND", message: `a ${row.type} order has no limit price` });
+      if (patch.stopPrice !== undefined && !takesStop) {
+        violations.push({ rule: "AMEND", message: row.type === "trailing_stop_market" ? "a trailing stop moves by itself; amend callbackRatePct" : `a ${row.status} ${row.type} order has no stop price to change` });
+      }
+      if (patch.callbackRatePct !== undefined && row.type !== "trailing_stop_market") violations.push({ rule: "AMEND", message: `a ${row.type} order has no callback rate` });
+      const qty = patch.quantity !== undefined ? units(patch.quantity) : BigInt(row.qty);
+      const filled = BigInt(row.filled_qty);
+      if (qty <= filled) violations.push({ rule: "AMEND", message: `quantity ${fmt(qty)} must exceed the ${fmt(filled)} already filled` });
+      const price = patch.price !== undefined ? units(patch.price) : row.price !== null ? BigInt(row.price) : undefined;
+      const stopPrice = patch.stopPrice !== undefined ? units(patch.stopPrice) : row.stop_price !== null ? BigInt(row.stop_price) : undefined;
+      violations.push(...checkPriceTicks(rules, { price: patch.price !== undefined ? price : undefined, stopPrice: patch.stopPrice !== undefined ? stopPrice : undefined }));
+      const reference = price ?? stopPrice ?? 0n;
+      violations.push(
+        ...checkSymbolRules(rules, qty, reference).filter((v) => !(v.rule === "MIN_NOTIONAL" && (row.reduce_only === 1 || reference === 0n))),
+      );
+      if (violations.length) return rejected("amend_rejected", violations);
+
+      // An entry that grows must still fit in free margin.
+      const now = Date.now();
+      if (row.reduce_only === 0) {
+        const ledger = this.ledger(now);
+        const working = this.workingRows();
+        const e = this.exposure(ledger.positions, ledger.settings.leverage, working);
+        const oldMargin = this.orderMarginOf(row, ledger.settings.leverage);
+        const newMargin = this.orderMarginOf({ ...row, qty: qty.toString(), price: price?.toString() ?? null, stop_price: stopPrice?.toString() ?? null }, ledger.settings.leverage);
+        const free = ledger.wallet + e.unrealized - e.marginUsed - e.orderMargin + oldMargin;
+        if (newMargin > oldMargin && newMargin > free) {
+          return rejected("risk_rejected", [{ rule: "FREE_MARGIN", message: `the amended order needs ${fmt(newMargin)} USDT margin; free margin is ${fmt(free)} USDT` }]);
+        }
+      }
+      this.ctx.storage.sql.exec(
+        "UPDATE orders SET qty = ?, price = ?, stop_price = ?, callback_rate = ?, version = version + 1, updated_at = ? WHERE id = ?",
+        qty.toString(),
+        price?.toString() ?? null,
+        stopPrice?.toString() ?? null,
+        patch.callbackRatePct !== undefined ? units(patch.callbackRatePct).toString() : row.callback_rate,
+        now,
+        orderId,
+      );
+      const next = this.setStatus(this.orderRow(orderId)!, "amend", now);
+      this.queueTrigger(this.triggerOf(next, this.userId()));
+      return { ok: true, order: orderView(next) };
+    });
+    if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    return result;
+  }
+
+  /**
+   * A trigger fired in the symbol's hub. Applied at most once per (order, version, fireSeq), in
+   * one transaction with the fill and its effects (OCO cancels, brackets armed).
+   */
+  onTrigger(fire: TriggerFire): FireResult {
+    const result = this.ctx.storage.transactionSync((): FireResult => {
+      const row = this.orderRow(fire.orderId);
+      const none: Effects = { register: [], cancel: [] };
+      if (!row || !isWorking(row.status)) return this.fireResult(true, none, true);
+      if (row.version !== fire.version) return this.fireResult(false, none, true);
+      if (fire.fireSeq <= row.last_fire) return this.fireResult(!isWorking(row.status), none, true);
+      this.ctx.storage.sql.exec("UPDATE orders SET last_fire = ? WHERE id = ?", fire.fireSeq, row.id);
+      const now = Date.now();
+      const tick = tickFromWire(fire.tick);
+      const rules = symbolRules(row.symbol)!;
+      const step = units(rules.stepSize);
+      const ledger = this.ledger(now);
+      const effects: Effects = { register: [], cancel: [] };
+      let current: OrderRow = { ...row, last_fire: fire.fireSeq };
+      const remaining = () => BigInt(current.qty) - BigInt(current.filled_qty);
+
+      if (fire.kind === "limit") {
+        const fill = restingLimitFill(row.side, BigInt(row.price!), remaining(), tick, step);
+        if (!fill) return this.fireResult(false, effects);
+        const refused = this.entryRefusal(current, fill.qty, fill.price, ledger);
+        if (refused) {
+          this.setStatus(current, "expire", now, refused);
+          return this.fireResult(true, effects);
+        }
+        current = this.execute(current, fill.qty, fill.price, now, ledger, effects);
+        return this.fireResult(!isWorking(current.status), effects);
+      }
+
+      // A stop, take-profit or trailing stop: triggered now.
+      current = this.setStatus(current, "trigger", now);
+      if (current.type === "stop_limit") {
+        const limit = BigInt(current.price!);
+        const m = marketableLimitFill(current.side, limit, remaining(), tick, step);
+        if (m) {
+          const refused = this.entryRefusal(current, m.qty, m.price, ledger);
+          if (refused) {
+            this.setStatus(current, "expire", now, refused);
+            return this.fireResult(true, effects);
+          }
+          current = this.execute(current, m.qty, m.price, now, ledger, effects);
+        }
+        if (!isWorking(current.status)) return this.fireResult(true, effects);
+        const replace = this.triggerOf(current, this.userId());
+        return { ...this.fireResult(false, effects), ...(replace ? { replace: wireFromSpec(replace) } : {}) };
+      }
+
+      const price = triggeredFillPrice(fire.kind, current.side, units(fire.price), tick);
+      let qty = remaining();
+      if (current.reduce_only === 1) {
+        const position = ledger.positions.get(current.symbol);
+        const reducible = position && position.qty !== 0n && (current.side === "sell") === position.qty > 0n ? abs(position.qty) : 0n;
+        if (reducible === 0n) {
+          this.setStatus(current, "cancel", now, "no open position left to reduce");
+          return this.fireResult(true, effects);
+        }
+        if (reducible < qty) qty = reducible;
+      } else {
+        const refused = this.entryRefusal(current, qty, price, ledger);
+        if (refused) {
+          this.setStatus(current, "expire", now, refused);
+          return this.fireResult(true, effects);
+        }
+      }
+      if (current.type === "trailing_stop_market") {
+        this.ctx.storage.sql.exec("UPDATE orders SET stop_price = ? WHERE id = ?", units(fire.price).toString(), current.id);
+      }
+      current = this.execute(current, qty, price, now, ledger, effects);
+      if (isWorking(current.status)) current = this.setStatus(current, "cancel", now, "the position it protected is smaller than the order");
+      return this.fireResult(true, effects);
+    });
+    if (this.hasPendingTriggerSync()) void this.flushTriggerSync();
+    return result;
+  }
+
+  /** The alarm delivers trigger registrations a hub has not confirmed yet. */
+  override async alarm(): Promise<void> {
+    if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
+  }
+
+  riskSettings(): RiskSettings & { maxLeverage: number } {
     this.ensureLedger();
     const { takerFeeRate: _fee, ...settings } = this.settings();
     return settings;
   }
 
-  /** Updates risk settings; a leverage that would leave free margin negative is refused. */
-  updateRiskSettings(patch: Partial<RiskSettings>): { ok: true; settings: RiskSettings } | { ok: false; status: 422; code: string; message: string } {
+  /** Updates risk settings; a leverage above the cap or one that would leave free margin negative is refused. */
+  updateRiskSettings(patch: Partial<RiskSettings>): { ok: true; settings: RiskSettings & { maxLeverage: number } } | { ok: false; status: 422; code: string; message: string } {
     return this.ctx.storage.transactionSync(() => {
       this.ensureLedger();
-      const next = { ...this.riskSettings(), ...patch };
+      const current = this.riskSettings();
+      const next = { ...current, ...patch };
       if (patch.leverage !== undefined) {
-        const { marginUsed, unrealized } = this.exposure(this.positions(), next.leverage);
-        const free = this.balance().wallet + unrealized - marginUsed;
-        if (free < 0n) return { ok: false as const, status: 422 as const, code: "leverage_rejected", message: `at leverage ${next.leverage} the open positions need ${fmt(marginUsed)} USDT margin; free margin would be ${fmt(free)} USDT` };
+        if (patch.leverage > current.maxLeverage) {
+          return { ok: false as const, status: 422 as const, code: "leverage_rejected", message: `MAX_LEVERAGE: leverage ${patch.leverage} is above this account's maximum of ${current.maxLeverage}` };
+        }
+        const e = this.exposure(this.positions(), next.leverage, this.workingRows());
+        const free = this.balance().wallet + e.unrealized - e.marginUsed - e.orderMargin;
+        if (free < 0n) {
+          return { ok: false as const, status: 422 as const, code: "leverage_rejected", message: `FREE_MARGIN: at leverage ${next.leverage} the open positions and orders need ${fmt(e.marginUsed + e.orderMargin)} USDT margin; free margin would be ${fmt(free)} USDT` };
+        }
       }
       this.ctx.storage.sql.exec(
         "UPDATE settings SET trading_enabled = ?, leverage = ?, max_open_positions = ?, risk_per_trade_pct = ?, daily_loss_limit_pct = ? WHERE id = 1",
@@ -493,14 +609,11 @@ export class UserAccount extends DurableObject<Env> {
     this.ensureLedger();
     const rules = symbolRules(input.symbol);
     if (!rules) return null;
-    const settings = this.settings();
-    const positions = this.positions();
-    const { marginUsed, unrealized } = this.exposure(positions, settings.leverage);
-    const wallet = this.balance().wallet;
-    const equity = wallet + unrealized;
     const now = Date.now();
-    const day = this.today(now, wallet);
-    const current = positions.get(input.symbol);
+    const ledger = this.ledger(now);
+    const e = this.exposure(ledger.positions, ledger.settings.leverage, this.workingRows());
+    const equity = ledger.wallet + e.unrealized;
+    const current = ledger.positions.get(input.symbol);
     return assessRisk({
       side: input.side,
       entry: units(input.entry),
@@ -509,24 +622,25 @@ export class UserAccount extends DurableObject<Env> {
       ...(input.takeProfit ? { takeProfit: units(input.takeProfit) } : {}),
       ...(input.confidence !== undefined ? { confidence: input.confidence } : {}),
       stepSize: units(rules.stepSize),
-      settings,
+      settings: ledger.settings,
       equity,
-      freeMargin: equity - marginUsed,
-      openRisk: marginUsed,
-      openPositions: [...positions.values()].filter((p) => p.qty !== 0n).length,
+      freeMargin: equity - e.marginUsed - e.orderMargin,
+      openRisk: e.marginUsed,
+      openPositions: this.openPositionCount(ledger.positions),
       opensNewPosition: !current || current.qty === 0n,
-      realizedLossToday: day.loss,
-      dailyLossBase: day.base,
-      feeRate: settings.takerFeeRate,
+      realizedLossToday: ledger.day.loss,
+      dailyLossBase: ledger.day.base,
+      feeRate: ledger.settings.takerFeeRate,
     });
   }
 
   /** Closes the whole position in a symbol with a reduce-only market order. */
-  closePosition(input: Omit<MarketOrderInput, "side" | "quantity" | "reduceOnly">): OrderResult {
+  async closePosition(input: Omit<PlaceOrderInput, "order"> & { symbol: string }): Promise<OrderResult> {
     const position = this.positions().get(input.symbol);
-    if (!position || position.qty === 0n) return { ok: false, status: 404, code: "no_position", message: `no open ${input.symbol} position` };
+    if (!position || position.qty === 0n) return fail(404, "no_position", `no open ${input.symbol} position`);
     const long = position.qty > 0n;
-    return this.placeMarketOrder({ ...input, side: long ? "sell" : "buy", quantity: fmt(long ? position.qty : -position.qty), reduceOnly: true });
+    const { symbol, ...rest } = input;
+    return this.placeOrder({ ...rest, order: { symbol, side: long ? "sell" : "buy", type: "market", quantity: fmt(abs(position.qty)), reduceOnly: true } });
   }
 
   /** Fills (the trade history), newest first, by symbol and time; `before` is the cursor. */
@@ -541,20 +655,7 @@ export class UserAccount extends DurableObject<Env> {
       )
       .toArray();
     const page = rows.slice(0, limit);
-    return {
-      trades: page.map((r) => ({
-        tradeId: r.id,
-        orderId: r.order_id,
-        symbol: r.symbol,
-        side: r.side as Side,
-        quantity: fmt(BigInt(r.qty)),
-        price: fmt(BigInt(r.price)),
-        fee: fmt(BigInt(r.fee)),
-        realizedPnl: fmt(BigInt(r.realized_pnl)),
-        time: new Date(r.ts).toISOString(),
-      })),
-      nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null,
-    };
+    return { trades: page.map(tradeView), nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null };
   }
 
   getOrder(orderId: string): OrderView | null {
@@ -562,12 +663,12 @@ export class UserAccount extends DurableObject<Env> {
     return row ? orderView(row) : null;
   }
 
-  /** Orders, newest first; `before` is the cursor (an order sequence number). */
-  listOrders(options: { limit: number; before?: number; symbol?: string }): { orders: OrderView[]; nextCursor: string | null } {
+  /** Orders, newest first; `before` is the cursor (an order sequence number); `open` keeps working orders only. */
+  listOrders(options: { limit: number; before?: number; symbol?: string; open?: boolean }): { orders: OrderView[]; nextCursor: string | null } {
     const limit = Math.max(1, Math.min(100, options.limit));
     const rows = this.ctx.storage.sql
-      .exec<OrderRow & { seq: number }>(
-        `SELECT * FROM orders WHERE seq < ? AND (? IS NULL OR symbol = ?) ORDER BY seq DESC LIMIT ?`,
+      .exec<OrderRow>(
+        `SELECT * FROM orders WHERE seq < ? AND (? IS NULL OR symbol = ?) ${options.open ? `AND status IN ${WORKING}` : ""} ORDER BY seq DESC LIMIT ?`,
         options.before ?? Number.MAX_SAFE_INTEGER, options.symbol ?? null, options.symbol ?? null, limit + 1,
       )
       .toArray();
@@ -580,20 +681,24 @@ export class UserAccount extends DurableObject<Env> {
     const settings = this.settings();
     const balance = this.balance();
     const positions = this.positions();
-    const { marginUsed, unrealized } = this.exposure(positions, settings.leverage);
-    const equity = balance.wallet + unrealized;
+    const working = this.workingRows();
+    const e = this.exposure(positions, settings.leverage, working);
+    const equity = balance.wallet + e.unrealized;
     const open = [...positions.values()].filter((p) => p.qty !== 0n);
     return {
       asset: "USDT",
       walletBalance: fmt(balance.wallet),
       equity: fmt(equity),
-      unrealizedPnl: fmt(unrealized),
-      marginUsed: fmt(marginUsed),
-      freeMargin: fmt(equity - marginUsed),
+      unrealizedPnl: fmt(e.unrealized),
+      marginUsed: fmt(e.marginUsed),
+      orderMargin: fmt(e.orderMargin),
+      freeMargin: fmt(equity - e.marginUsed - e.orderMargin),
       realizedPnl: fmt(balance.realizedPnl),
       feesPaid: fmt(balance.feesPaid),
       leverage: settings.leverage,
+      maxLeverage: settings.maxLeverage,
       openPositions: open.length,
+      openOrders: working.length,
       maxOpenPositions: settings.maxOpenPositions,
       tradingEnabled: settings.tradingEnabled,
       positions: open.map((p) => this.positionView(p, settings.leverage)),
@@ -605,7 +710,282 @@ export class UserAccount extends DurableObject<Env> {
     return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM events").one().n;
   }
 
-  // -------------------------------------------------------------------------------------------
+  /** Trigger registrations not yet confirmed by a hub (tests and health). */
+  pendingTriggerSync(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM trigger_sync").one().n;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Execution
+
+  /**
+   * Applies one fill of `order` to the position, balance, daily PnL, order, event log and outbox,
+   * then its effects on other orders (brackets armed or resized, OCO siblings and protective
+   * orders of a closed position canceled). Runs inside the caller's transaction; `ledger` is
+   * updated in place so later fills in the same transaction see it.
+   */
+  private execute(order: OrderRow, qty: Units, price: Units, now: number, ledger: Ledger, effects: Effects = { register: [], cancel: [] }): OrderRow {
+    const sql = this.ctx.storage.sql;
+    const symbol = order.symbol;
+    const current = ledger.positions.get(symbol) ?? { ...emptyPosition(symbol), mark: price };
+    const fill = applyFill(current, { side: order.side, qty, price });
+    const notional = mul(qty, price, "half-even");
+    const fee = mul(notional, ledger.settings.takerFeeRate, "up");
+    const next: MarkedPosition = { ...fill.position, mark: price };
+
+    const fillId = crypto.randomUUID();
+    sql.exec(
+      "INSERT INTO fills (id, order_id, symbol, side, qty, price, fee, realized_pnl, ts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      fillId, order.id, symbol, order.side, qty.toString(), price.toString(), fee.toString(), fill.realizedPnl.toString(), now,
+    );
+    if (next.qty === 0n) sql.exec("DELETE FROM positions WHERE symbol = ?", symbol);
+    else {
+      sql.exec(
+        "INSERT INTO positions (symbol, qty, cost, mark, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (symbol) DO UPDATE SET qty = excluded.qty, cost = excluded.cost, mark = excluded.mark, updated_at = excluded.updated_at",
+        symbol, next.qty.toString(), next.cost.toString(), price.toString(), now,
+      );
+    }
+    ledger.positions.set(symbol, next);
+    this.recordDailyNet(ledger.day, fill.realizedPnl - fee);
+    ledger.day = { ...ledger.day, net: (ledger.day.net ?? 0n) + fill.realizedPnl - fee };
+    ledger.day.loss = ledger.day.net! < 0n ? -ledger.day.net! : 0n;
+    ledger.wallet += fill.realizedPnl - fee;
+    ledger.realizedPnl += fill.realizedPnl;
+    ledger.feesPaid += fee;
+    sql.exec(
+      "UPDATE balances SET wallet = ?, realized_pnl = ?, fees_paid = ? WHERE asset = ?",
+      ledger.wallet.toString(), ledger.realizedPnl.toString(), ledger.feesPaid.toString(), USDT,
+    );
+
+    const filledBefore = BigInt(order.filled_qty);
+    const filledAfter = filledBefore + qty;
+    const avgBefore = order.avg_price === null ? 0n : BigInt(order.avg_price);
+    const avg = mulDiv(avgBefore * filledBefore + price * qty, 1n, filledAfter, "half-even");
+    const event: OrderEvent = filledAfter === BigInt(order.qty) ? "fill" : "partial_fill";
+    const status = transition(order.status, event);
+    sql.exec(
+      "UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, realized_pnl = ?, updated_at = ? WHERE id = ?",
+      status, filledAfter.toString(), avg.toString(), (BigInt(order.fee) + fee).toString(), (BigInt(order.realized_pnl) + fill.realizedPnl).toString(), now, order.id,
+    );
+    const updated = this.orderRow(order.id)!;
+    const view = orderView(updated);
+    const userId = this.userId();
+    const trade = { tradeId: fillId, orderId: order.id, userId, symbol, side: order.side, quantity: fmt(qty), price: fmt(price), fee: fmt(fee), feeAsset: USDT, realizedPnl: fmt(fill.realizedPnl), time: new Date(now).toISOString(), mode: "paper" };
+    const position = { userId, symbol, side: next.qty > 0n ? "long" : next.qty < 0n ? "short" : "flat", quantity: fmt(abs(next.qty)), entryPrice: fmt(entryPrice(next)), updatedAt: new Date(now).toISOString() };
+    const balance = { userId, asset: USDT, walletBalance: fmt(ledger.wallet), realizedPnl: fmt(ledger.realizedPnl), feesPaid: fmt(ledger.feesPaid), updatedAt: new Date(now).toISOString() };
+    sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", JSON.stringify({ order: view, fill: trade, position, balance }), now);
+    this.outbox("trade", fillId, trade, now);
+    this.outbox("order", order.id, this.orderRecord(view, userId), now);
+    this.outbox("position", symbol, position, now);
+    this.outbox("balance", USDT, balance, now);
+
+    this.afterFill(updated, next, now, ledger, effects);
+    return this.orderRow(order.id)!;
+  }
+
+  /** Brackets armed or resized with the entry's fills; OCO siblings and orphaned protection canceled. */
+  private afterFill(order: OrderRow, position: MarkedPosition, now: number, ledger: Ledger, effects: Effects): void {
+    const userId = this.userId();
+    if (order.brackets && order.reduce_only === 0) {
+      const b = JSON.parse(order.brackets) as Brackets;
+      const filled = BigInt(order.filled_qty);
+      const fillPrice = BigInt(order.avg_price!);
+      const exit = opposite(order.side);
+      const children = this.ctx.storage.sql.exec<OrderRow>("SELECT * FROM orders WHERE parent_id = ?", order.id).toArray();
+      const wanted: Array<{ type: OrderType; stopPrice: Units; callbackRate: Units | null }> = [];
+      if (b.stopLoss) wanted.push({ type: "stop_market", stopPrice: units(b.stopLoss), callbackRate: null });
+      if (b.takeProfit) wanted.push({ type: "take_profit_market", stopPrice: units(b.takeProfit), callbackRate: null });
+      if (b.trailingStopCallbackRatePct) {
+        const rate = units(b.trailingStopCallbackRatePct);
+        wanted.push({ type: "trailing_stop_market", stopPrice: trailingStopPrice(exit, fillPrice, rate), callbackRate: rate });
+      }
+      for (const w of wanted) {
+        const child = children.find((c) => c.type === w.type);
+        if (!child) {
+          const id = crypto.randomUUID();
+          this.insertOrder({
+            id, clientOrderId: null, symbol: order.symbol, side: exit, type: w.type, qty: filled, price: null, stopPrice: w.stopPrice,
+            callbackRate: w.callbackRate, timeInForce: null, reduceOnly: true, parentId: order.id, ocoGroup: order.id, brackets: null, signalConfidence: null, now,
+          });
+          const armed = this.setStatus(this.orderRow(id)!, "accept_stop", now);
+          const spec = this.triggerOf(armed, userId, w.type === "trailing_stop_market" ? fillPrice : undefined);
+          if (spec) {
+            effects.register.push(spec);
+            this.queueTrigger(spec);
+          }
+        } else if (isWorking(child.status) && BigInt(child.qty) !== filled) {
+          this.ctx.storage.sql.exec("UPDATE orders SET qty = ?, version = version + 1, updated_at = ? WHERE id = ?", filled.toString(), now, child.id);
+          const resized = this.setStatus(this.orderRow(child.id)!, "amend", now);
+          const spec = this.triggerOf(resized, userId);
+          if (spec) {
+            effects.register.push(spec);
+            this.queueTrigger(spec);
+          }
+        }
+      }
+    }
+    if (order.oco_group && order.status === "filled") {
+      for (const sibling of this.ctx.storage.sql.exec<OrderRow>(`SELECT * FROM orders WHERE oco_group = ? AND id != ? AND status IN ${WORKING}`, order.oco_group, order.id).toArray()) {
+        this.queueRemoval(this.setStatus(sibling, "cancel", now, `OCO: ${order.type} ${order.id} filled`));
+        effects.cancel.push(sibling.id);
+      }
+    }
+    if (position.qty === 0n) {
+      for (const guard of this.ctx.storage.sql.exec<OrderRow>(`SELECT * FROM orders WHERE symbol = ? AND reduce_only = 1 AND id != ? AND status IN ${WORKING}`, order.symbol, order.id).toArray()) {
+        this.queueRemoval(this.setStatus(guard, "cancel", now, "the position was closed"));
+        effects.cancel.push(guard.id);
+      }
+    }
+    void ledger;
+  }
+
+  /** A resting or triggered entry re-checked when it fills: the reason it may not, or null. */
+  private entryRefusal(order: OrderRow, qty: Units, price: Units, ledger: Ledger): string | null {
+    if (order.reduce_only === 1) return null;
+    const current = ledger.positions.get(order.symbol) ?? emptyPosition(order.symbol);
+    const after = applyFill(current, { side: order.side, qty, price });
+    if (abs(after.position.qty) <= abs(current.qty)) return null;
+    const s = ledger.settings;
+    if (!s.tradingEnabled) return "TRADING_ENABLED: trading is disabled for this account";
+    if (current.qty === 0n) {
+      const open = this.openPositionCount(ledger.positions);
+      if (open >= s.maxOpenPositions) return `MAX_OPEN_POSITIONS: ${open} positions are open; the maximum is ${s.maxOpenPositions}`;
+    }
+    const limit = mulDiv(ledger.day.base, units(s.dailyLossLimitPct), units("100"), "down");
+    if (ledger.day.base > 0n && ledger.day.loss >= limit) {
+      return `DAILY_LOSS_LIMIT: lost ${fmt(ledger.day.loss)} USDT today; the limit is ${fmt(limit)} USDT (${s.dailyLossLimitPct}%): new entries resume at 00:00 UTC`;
+    }
+    return null;
+  }
+
+  private setStatus(order: OrderRow, event: OrderEvent, now: number, reason?: string): OrderRow {
+    const status = transition(order.status, event);
+    this.ctx.storage.sql.exec("UPDATE orders SET status = ?, reason = COALESCE(?, reason), updated_at = ? WHERE id = ?", status, reason ?? null, now, order.id);
+    const updated = this.orderRow(order.id)!;
+    const view = orderView(updated);
+    this.ctx.storage.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.updated', ?, ?)", JSON.stringify({ order: view }), now);
+    this.outbox("order", order.id, this.orderRecord(view, this.userId()), now);
+    return updated;
+  }
+
+  private insertOrder(o: {
+    id: string; clientOrderId: string | null; symbol: string; side: Side; type: OrderType; qty: Units; price: Units | null; stopPrice: Units | null;
+    callbackRate: Units | null; timeInForce: string | null; reduceOnly: boolean; parentId: string | null; ocoGroup: string | null; brackets: Brackets | null;
+    signalConfidence: number | null; now: number;
+  }): void {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at,
+                           price, stop_price, callback_rate, time_in_force, reduce_only, parent_id, oco_group, brackets, signal_confidence)
+       VALUES (?, ?, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      o.id, o.clientOrderId, o.symbol, o.side, o.type, o.qty.toString(), o.now, o.now,
+      o.price?.toString() ?? null, o.stopPrice?.toString() ?? null, o.callbackRate?.toString() ?? null, o.timeInForce,
+      o.reduceOnly ? 1 : 0, o.parentId, o.ocoGroup, o.brackets ? JSON.stringify(o.brackets) : null, o.signalConfidence,
+    );
+  }
+
+  private orderRecord(view: OrderView, userId: string) {
+    return {
+      orderId: view.orderId, userId, clientOrderId: view.clientOrderId, symbol: view.symbol, side: view.side, type: view.type, status: view.status,
+      quantity: view.quantity, filledQuantity: view.filledQuantity, price: view.price, stopPrice: view.stopPrice, avgPrice: view.avgPrice,
+      createdAt: view.createdAt, updatedAt: view.updatedAt,
+    };
+  }
+
+  private outbox(kind: "trade" | "order" | "position" | "balance", recordId: string, payload: unknown, now: number): void {
+    this.ctx.storage.sql.exec("INSERT INTO outbox (kind, record_id, payload, ts) VALUES (?, ?, ?, ?)", kind, recordId, JSON.stringify(payload), now);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Trigger books
+
+  /** The trigger-book entry of a working order, or null when it has none. */
+  private triggerOf(row: OrderRow, userId: string, extreme?: Units): TriggerSpec | null {
+    if (!isWorking(row.status)) return null;
+    const base = { orderId: row.id, userId, symbol: row.symbol, version: row.version, side: row.side };
+    const armed = row.status === "pending_trigger";
+    switch (row.type) {
+      case "market":
+        return null;
+      case "limit":
+        return { ...base, kind: "limit", price: BigInt(row.price!) };
+      case "stop_limit":
+        return armed ? { ...base, kind: "stop", price: BigInt(row.stop_price!) } : { ...base, kind: "limit", price: BigInt(row.price!) };
+      case "stop_market":
+        return { ...base, kind: "stop", price: BigInt(row.stop_price!) };
+      case "take_profit_market":
+        return { ...base, kind: "take_profit", price: BigInt(row.stop_price!) };
+      case "trailing_stop_market":
+        return { ...base, kind: "trailing_stop", price: BigInt(row.stop_price!), callbackRatePct: BigInt(row.callback_rate!), ...(extreme !== undefined ? { extreme } : {}) };
+    }
+  }
+
+  private queueTrigger(spec: TriggerSpec | null): void {
+    if (!spec) return;
+    this.syncRow(spec.orderId, spec.symbol, "register", JSON.stringify(wireFromSpec(spec)));
+  }
+
+  private queueRemoval(row: OrderRow): void {
+    if (row.type !== "market") this.syncRow(row.id, row.symbol, "remove", null);
+  }
+
+  private syncRow(orderId: string, symbol: string, op: "register" | "remove", spec: string | null): void {
+    this.ctx.storage.sql.exec(
+      "INSERT INTO trigger_sync (order_id, symbol, op, spec, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET op = excluded.op, spec = excluded.spec, created_at = excluded.created_at",
+      orderId, symbol, op, spec, Date.now(),
+    );
+  }
+
+  private hasPendingTriggerSync(): boolean {
+    return this.ctx.storage.sql.exec("SELECT 1 FROM trigger_sync LIMIT 1").toArray().length > 0;
+  }
+
+  /**
+   * Delivers pending registrations and removals to the symbols' hubs; a row is deleted only when
+   * its hub confirmed it and nothing replaced it meanwhile. On failure the alarm retries.
+   */
+  private flushTriggerSync(): Promise<void> {
+    this.flushing ??= (async () => {
+      try {
+        const rows = this.ctx.storage.sql
+          .exec<{ order_id: string; symbol: string; op: "register" | "remove"; spec: string | null; created_at: number }>("SELECT * FROM trigger_sync")
+          .toArray();
+        const bySymbol = new Map<string, typeof rows>();
+        for (const r of rows) bySymbol.set(r.symbol, [...(bySymbol.get(r.symbol) ?? []), r]);
+        let failed = false;
+        await Promise.all(
+          [...bySymbol].map(async ([symbol, list]) => {
+            try {
+              const hub = this.env.SYMBOL_HUB.getByName(symbol);
+              const register = list.filter((r) => r.op === "register").map((r) => JSON.parse(r.spec!) as TriggerWire);
+              const remove = list.filter((r) => r.op === "remove").map((r) => r.order_id);
+              await hub.syncTriggers({ register, remove });
+              for (const r of list) {
+                this.ctx.storage.sql.exec("DELETE FROM trigger_sync WHERE order_id = ? AND op = ? AND created_at = ? AND spec IS ?", r.order_id, r.op, r.created_at, r.spec);
+              }
+            } catch {
+              failed = true;
+            }
+          }),
+        );
+        if (failed || this.hasPendingTriggerSync()) await this.ctx.storage.setAlarm(Date.now() + TRIGGER_SYNC_RETRY_MS);
+      } finally {
+        this.flushing = undefined;
+      }
+    })();
+    return this.flushing;
+  }
+
+  private fireResult(done: boolean, effects: Effects, stale = false): FireResult {
+    return {
+      done,
+      ...(stale ? { stale: true } : {}),
+      register: effects.register.map(wireFromSpec),
+      cancel: effects.cancel,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ledger reads
 
   /** Creates settings and the USDT balance on first use (accounts opened before v2 included). */
   private ensureLedger(): void {
@@ -618,9 +998,20 @@ export class UserAccount extends DurableObject<Env> {
     );
   }
 
+  private userId(): string {
+    this.userIdCache ??= this.header()?.userId ?? "unknown";
+    return this.userIdCache;
+  }
+
+  private ledger(now: number): Ledger {
+    const settings = this.settings();
+    const balance = this.balance();
+    return { settings, wallet: balance.wallet, realizedPnl: balance.realizedPnl, feesPaid: balance.feesPaid, positions: this.positions(), day: this.today(now, balance.wallet) };
+  }
+
   private settings(): Settings {
     const r = this.ctx.storage.sql
-      .exec<{ trading_enabled: number; leverage: number; max_open_positions: number; taker_fee_rate: string; risk_per_trade_pct: string; daily_loss_limit_pct: string }>(
+      .exec<{ trading_enabled: number; leverage: number; max_open_positions: number; taker_fee_rate: string; risk_per_trade_pct: string; daily_loss_limit_pct: string; max_leverage: number }>(
         "SELECT * FROM settings WHERE id = 1",
       )
       .one();
@@ -631,6 +1022,7 @@ export class UserAccount extends DurableObject<Env> {
       riskPerTradePct: r.risk_per_trade_pct,
       dailyLossLimitPct: r.daily_loss_limit_pct,
       takerFeeRate: BigInt(r.taker_fee_rate),
+      maxLeverage: r.max_leverage,
     };
   }
 
@@ -655,7 +1047,6 @@ export class UserAccount extends DurableObject<Env> {
     }
   }
 
-
   private balance(): { wallet: Units; realizedPnl: Units; feesPaid: Units } {
     const r = this.ctx.storage.sql
       .exec<{ wallet: string; realized_pnl: string; fees_paid: string }>("SELECT wallet, realized_pnl, fees_paid FROM balances WHERE asset = ?", USDT)
@@ -663,16 +1054,35 @@ export class UserAccount extends DurableObject<Env> {
     return { wallet: BigInt(r.wallet), realizedPnl: BigInt(r.realized_pnl), feesPaid: BigInt(r.fees_paid) };
   }
 
-  private positions(): Map<string, Position & { mark: Units }> {
-    const out = new Map<string, Position & { mark: Units }>();
-    for (const r of this.ctx.storage.sql.exec<PositionRow>("SELECT symbol, qty, cost, mark FROM positions")) {
+  private positions(): Map<string, MarkedPosition> {
+    const out = new Map<string, MarkedPosition>();
+    for (const r of this.ctx.storage.sql.exec<{ symbol: string; qty: string; cost: string; mark: string }>("SELECT symbol, qty, cost, mark FROM positions")) {
       out.set(r.symbol, { symbol: r.symbol, qty: BigInt(r.qty), cost: BigInt(r.cost), mark: BigInt(r.mark) });
     }
     return out;
   }
 
-  /** Margin held and unrealized PnL at each position's last known mark. */
-  private exposure(positions: Map<string, Position & { mark: Units }>, leverage: number): { marginUsed: Units; unrealized: Units } {
+  private workingRows(): OrderRow[] {
+    return this.ctx.storage.sql.exec<OrderRow>(`SELECT * FROM orders WHERE status IN ${WORKING}`).toArray();
+  }
+
+  private openPositionCount(positions: Map<string, MarkedPosition>): number {
+    let n = 0;
+    for (const p of positions.values()) if (p.qty !== 0n) n++;
+    return n;
+  }
+
+  /** Margin a working entry order reserves: its unfilled quantity at its limit (or trigger) price. */
+  private orderMarginOf(row: Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">, leverage: number): Units {
+    if (row.reduce_only === 1) return 0n;
+    const price = row.price ?? row.stop_price;
+    if (price === null) return 0n;
+    const remaining = BigInt(row.qty) - BigInt(row.filled_qty);
+    return mulDiv(mul(remaining, BigInt(price), "half-even"), 1n, BigInt(leverage), "up");
+  }
+
+  /** Margin held by positions (at their last mark's cost basis), unrealized PnL, and margin reserved by working orders. */
+  private exposure(positions: Map<string, MarkedPosition>, leverage: number, working: OrderRow[]): { marginUsed: Units; unrealized: Units; orderMargin: Units } {
     let marginUsed = 0n;
     let unrealized = 0n;
     for (const p of positions.values()) {
@@ -680,14 +1090,16 @@ export class UserAccount extends DurableObject<Env> {
       marginUsed += marginFor(p, leverage);
       unrealized += unrealizedPnl(p, p.mark);
     }
-    return { marginUsed, unrealized };
+    let orderMargin = 0n;
+    for (const row of working) orderMargin += this.orderMarginOf(row, leverage);
+    return { marginUsed, unrealized, orderMargin };
   }
 
-  private positionView(p: Position & { mark: Units }, leverage: number): PositionView {
+  private positionView(p: MarkedPosition, leverage: number): PositionView {
     return {
       symbol: p.symbol,
       side: p.qty > 0n ? "long" : "short",
-      quantity: fmt(p.qty < 0n ? -p.qty : p.qty),
+      quantity: fmt(abs(p.qty)),
       entryPrice: fmt(entryPrice(p)),
       markPrice: fmt(p.mark),
       unrealizedPnl: fmt(unrealizedPnl(p, p.mark)),
@@ -712,3 +1124,5 @@ export class UserAccount extends DurableObject<Env> {
     return this.ctx.storage.sql.exec<OrderRow>("SELECT * FROM orders WHERE id = ?", orderId).toArray()[0];
   }
 }
+
+export type { SymbolRules, TickWire };

@@ -24,8 +24,11 @@ it("measures the in-DO cost of a market order", async () => {
     failures += await runInDurableObject(stub, (account: UserAccount) => {
       let failed = 0;
       for (let i = 0; i < PER_BATCH; i++) {
-        const r = account.placeMarketOrder({
-          symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", quantity: "0.001", requestHash: "bench", bid: "64000.00", ask: "64000.10", tradesPerMinute: 1e12,
+        const r = account.submitOrder({
+          order: { symbol: "BTCUSDT", side: i % 2 ? "sell" : "buy", type: "market", quantity: "0.001" },
+          requestHash: "bench",
+          quote: { price: "64000.05", bid: "64000.00", ask: "64000.10", bidQty: "5", askQty: "5", time: Date.now() },
+          tradesPerMinute: 1e12,
         });
         if (!r.ok) failed++;
       }

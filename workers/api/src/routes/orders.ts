@@ -2,15 +2,18 @@
  * Orders and the trading account (all require a signed-in user; each user's state lives in
  * their own UserAccount DO, so another user's ids simply do not exist there: 404, not 403).
  *
- * POST /api/orders, POST /api/trading/execute   market order, filled on paper at best bid/ask
- * GET  /api/orders, GET /api/orders/:id
- * GET  /api/trading/account, GET /api/trading/positions
+ * POST   /api/orders, POST /api/trading/execute   place an order (market, limit, stop_market,
+ *        stop_limit; attached stopLoss / takeProfit / trailingStop); paper fills at best bid/ask
+ * GET    /api/orders[?open=true&symbol=&cursor=&limit=], GET /api/orders/:id
+ * DELETE /api/orders/:id   cancel a working order
+ * PATCH  /api/orders/:id   amend a working order's quantity or prices
+ * GET    /api/trading/account, GET /api/trading/positions, POST /api/trading/positions/:symbol/close
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
-import { isKnownSymbol, PlaceOrderRequest, RiskCalculateRequest, RiskSettingsUpdate, SymbolName } from "@bot-core/core";
+import { AmendOrderRequest, isKnownSymbol, PlaceOrderRequest, RiskCalculateRequest, RiskSettingsUpdate, SymbolName, type TickerUpdate } from "@bot-core/core";
 import { sha256Hex } from "../auth/encoding";
-import type { OrderResult } from "../../../../durable-objects/src/user-account";
+import type { OrderResult, Quote } from "../../../../durable-objects/src/user-account";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
@@ -34,7 +37,22 @@ const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.coerce.number().int().positive().optional(),
   symbol: SymbolName.optional(),
+  /** true: working orders only (open, partially filled, armed stops). */
+  open: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
 });
+
+const ORDER_ID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The :id of an order route; anything that is not an order id cannot exist: 404. */
+function orderIdOf(c: Context<AppEnv>): string {
+  const id = c.req.param("id") ?? "";
+  if (!ORDER_ID_RE.test(id)) throw notFound("order not found");
+  return id;
+}
+
+function quoteOf(t: TickerUpdate): Quote {
+  return { price: t.price, bid: t.bid, ask: t.ask, bidQty: t.bidQty, askQty: t.askQty, time: t.eventTime };
+}
 
 function account(c: Context<AppEnv>) {
   return c.env.USER_ACCOUNT.getByName(c.get("userId"));
@@ -75,23 +93,19 @@ async function placeOrder(c: Context<AppEnv>): Promise<Response> {
   const body = await jsonBody(c, PlaceOrderRequest);
   const idempotencyKey = idempotencyKeyOf(c);
   if (!isKnownSymbol(body.symbol)) throw notFound(`unknown symbol ${body.symbol}`);
-  // Only an Idempotency-Key needs the request's fingerprint.
-  const requestHash = idempotencyKey ? await sha256Hex(JSON.stringify([body.symbol, body.side, body.type, body.quantity, body.clientOrderId ?? null])) : "";
+  // Only an Idempotency-Key needs the request's fingerprint (of the normalized body).
+  const requestHash = idempotencyKey ? await sha256Hex(JSON.stringify(body)) : "";
   const t1 = performance.now();
 
   const ticker = await freshTicker(c, body.symbol);
   const limits = rateLimitsOf(c.env);
   const t2 = performance.now();
 
-  const result = await account(c).placeMarketOrder({
-    symbol: body.symbol,
-    side: body.side,
-    quantity: body.quantity,
-    ...(body.clientOrderId ? { clientOrderId: body.clientOrderId } : {}),
+  const result = await account(c).placeOrder({
+    order: body,
     ...(idempotencyKey ? { idempotencyKey } : {}),
     requestHash,
-    bid: ticker.bid,
-    ask: ticker.ask,
+    quote: quoteOf(ticker),
     tradesPerMinute: limits.tradesPerMinute,
     requestLimits: limits,
   });
@@ -115,14 +129,26 @@ export const orderRoutes = new Hono<AppEnv>()
   .post("/trading/execute", authOnly, placeOrder)
   .get("/orders", ...auth, async (c) => {
     const q = queryOf(c, ListQuery);
-    return c.json(await account(c).listOrders({ limit: q.limit, ...(q.cursor ? { before: q.cursor } : {}), ...(q.symbol ? { symbol: q.symbol } : {}) }));
+    return c.json(
+      await account(c).listOrders({ limit: q.limit, ...(q.cursor ? { before: q.cursor } : {}), ...(q.symbol ? { symbol: q.symbol } : {}), ...(q.open ? { open: true } : {}) }),
+    );
   })
   .get("/orders/:id", ...auth, async (c) => {
-    const id = c.req.param("id");
-    if (!/^[0-9a-f-]{36}$/.test(id)) throw notFound("order not found");
-    const order = await account(c).getOrder(id);
+    const order = await account(c).getOrder(orderIdOf(c));
     if (!order) throw notFound("order not found");
     return c.json(order);
+  })
+  .delete("/orders/:id", ...auth, async (c) => {
+    const result = await account(c).cancelOrder(orderIdOf(c));
+    if (!result.ok) throw orderFailure(result);
+    return c.json(result.order);
+  })
+  .patch("/orders/:id", ...auth, async (c) => {
+    const id = orderIdOf(c);
+    const patch = await jsonBody(c, AmendOrderRequest);
+    const result = await account(c).amendOrder(id, patch);
+    if (!result.ok) throw orderFailure(result);
+    return c.json(result.order);
   })
   .get("/trading/account", ...auth, async (c) => c.json(await account(c).account()))
   .post("/trading/positions/:symbol/close", ...auth, async (c) => {
@@ -134,8 +160,7 @@ export const orderRoutes = new Hono<AppEnv>()
       symbol: symbol.data,
       ...(idempotencyKey ? { idempotencyKey } : {}),
       requestHash: await sha256Hex(`close:${symbol.data}`),
-      bid: ticker.bid,
-      ask: ticker.ask,
+      quote: quoteOf(ticker),
       tradesPerMinute: rateLimitsOf(c.env).tradesPerMinute,
     });
     if (!result.ok) throw orderFailure(result);

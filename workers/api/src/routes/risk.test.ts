@@ -58,11 +58,19 @@ describe("risk settings", () => {
   it("has the defaults and applies a new leverage to margin", async () => {
     const user = await register();
     const defaults = await (await call("/api/trading/settings", { headers: auth(user) })).json<Record<string, unknown>>();
-    expect(defaults).toEqual({ tradingEnabled: true, leverage: 1, maxOpenPositions: 10, riskPerTradePct: "1", dailyLossLimitPct: "5" });
+    expect(defaults).toEqual({ tradingEnabled: true, leverage: 1, maxLeverage: 20, maxOpenPositions: 10, riskPerTradePct: "1", dailyLossLimitPct: "5" });
     expect((await put(user, { leverage: 5 })).status).toBe(200);
     await post(user, "/api/orders", { symbol: "BTCUSDT", side: "buy", quantity: "0.01" });
     const acct = await (await call("/api/trading/account", { headers: auth(user) })).json<{ marginUsed: string; leverage: number }>();
     expect(acct).toMatchObject({ leverage: 5, marginUsed: "128.0002" });
+  });
+
+  it("refuses a leverage above the account's maximum, naming it", async () => {
+    const user = await register();
+    const res = await put(user, { leverage: 21 });
+    expect(res.status).toBe(422);
+    expect((await res.json<ErrorBody>()).error).toMatchObject({ code: "leverage_rejected", message: expect.stringMatching(/^MAX_LEVERAGE: leverage 21 is above this account's maximum of 20/) });
+    expect((await put(user, { leverage: 20 })).status).toBe(200);
   });
 
   it("refuses a leverage cut that the open positions cannot carry", async () => {
@@ -76,7 +84,7 @@ describe("risk settings", () => {
 
   it("rejects invalid settings with 400", async () => {
     const user = await register();
-    for (const body of [{}, { leverage: 0 }, { leverage: 21 }, { riskPerTradePct: "20" }, { maxOpenPositions: 1.5 }, { leverage: 2, admin: true }]) {
+    for (const body of [{}, { leverage: 0 }, { leverage: 126 }, { riskPerTradePct: "20" }, { maxOpenPositions: 1.5 }, { leverage: 2, admin: true }]) {
       expect((await put(user, body)).status, JSON.stringify(body)).toBe(400);
     }
   });
