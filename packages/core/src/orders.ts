@@ -17,7 +17,16 @@ import { fmt, isMultipleOf, mul, units, type Units } from "./money";
 import type { SymbolRules } from "./symbols";
 import { SymbolName } from "./symbols";
 
-export const OrderSideSchema = z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(["buy", "sell"]));
+/**
+ * An enum accepted in lower or upper case (Binance writes BUY, LIMIT), normalized to the first
+ * form. Written as enum + transform (not preprocess) so the OpenAPI document can list the values.
+ */
+function caseInsensitiveEnum<const T extends readonly [string, ...string[]]>(values: T, normalize: (v: string) => string) {
+  const accepted = [...new Set(values.flatMap((v) => [v, v.toLowerCase(), v.toUpperCase()]))] as [string, ...string[]];
+  return z.enum(accepted).transform((v) => normalize(v) as T[number]);
+}
+
+export const OrderSideSchema = caseInsensitiveEnum(["buy", "sell"] as const, (v) => v.toLowerCase());
 
 /** Types a client can place. */
 export const ORDER_TYPES = ["market", "limit", "stop_market", "stop_limit"] as const;
@@ -29,8 +38,7 @@ export type OrderType = (typeof ALL_ORDER_TYPES)[number];
 export const TIME_IN_FORCE = ["GTC", "IOC", "FOK"] as const;
 export type TimeInForce = (typeof TIME_IN_FORCE)[number];
 
-const lower = (v: unknown) => (typeof v === "string" ? v.toLowerCase() : v);
-const upper = (v: unknown) => (typeof v === "string" ? v.toUpperCase() : v);
+export const OrderTypeSchema = caseInsensitiveEnum(ORDER_TYPES, (v) => v.toLowerCase());
 
 /** Trailing distance in percent of the best price since the stop was armed (Binance: 0.1-5; here up to 10). */
 export const CallbackRatePct = PositiveUnitsString.refine((v) => {
@@ -53,7 +61,7 @@ export const PlaceOrderRequest = z
   .strictObject({
     symbol: SymbolName,
     side: OrderSideSchema,
-    type: z.preprocess(lower, z.enum(ORDER_TYPES)).default("market"),
+    type: OrderTypeSchema.default("market"),
     /**
      * Base-asset quantity. May be left out when `stopLoss` is given: the order is then sized so
      * that a stop-out loses the account's risk per trade (% of equity).
@@ -64,7 +72,7 @@ export const PlaceOrderRequest = z
     /** Trigger price (stop_market, stop_limit). */
     stopPrice: PositiveUnitsString.optional(),
     /** limit / stop_limit only; default GTC. */
-    timeInForce: z.preprocess(upper, z.enum(TIME_IN_FORCE)).optional(),
+    timeInForce: caseInsensitiveEnum(TIME_IN_FORCE, (v) => v.toUpperCase()).optional(),
     /** Only reduce an open position, never open or flip one. */
     reduceOnly: z.boolean().optional(),
     /** Attached protective stop: closes the resulting position at this trigger price. */

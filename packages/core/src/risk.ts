@@ -6,7 +6,7 @@ import { z } from "zod";
 import { PositiveUnitsString } from "./decimal-schema";
 import { formatDecimal } from "./decimal";
 import { abs, div, fmt, mul, mulDiv, units, type Units } from "./money";
-import { ORDER_TYPES, OrderSideSchema } from "./orders";
+import { OrderSideSchema, OrderTypeSchema } from "./orders";
 import type { Side } from "./position";
 import { SymbolName } from "./symbols";
 
@@ -39,7 +39,7 @@ export const MIN_RISK_REWARD = 1.5;
 export const RiskCalculateRequest = z.strictObject({
   symbol: SymbolName,
   side: OrderSideSchema,
-  type: z.preprocess((v) => (typeof v === "string" ? v.toLowerCase() : v), z.enum(ORDER_TYPES)).optional(),
+  type: OrderTypeSchema.optional(),
   quantity: PositiveUnitsString.optional(),
   /** Defaults to the live ask (buy) or bid (sell). */
   entryPrice: PositiveUnitsString.optional(),

@@ -19,6 +19,7 @@ import { authRoutes } from "./routes/auth";
 import { healthRoutes } from "./routes/health";
 import { marketDataRoutes } from "./routes/market-data";
 import { orderRoutes, riskRoutes } from "./routes/orders";
+import { openApiRoutes } from "./openapi/routes";
 import { serverTiming } from "./middleware/server-timing";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
@@ -57,6 +58,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
     return c.json({ user: toPublicUser(user) });
   });
   app.route("/api/market-data", marketDataRoutes);
+  app.route("/api", openApiRoutes);
   app.route("/api", orderRoutes);
   app.route("/api", riskRoutes);
   app.get("/ws", handleClientUpgrade);

@@ -10,7 +10,7 @@ import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { queryOf } from "../validation";
 
-const KlinesQuery = z.strictObject({
+export const KlinesQuery = z.strictObject({
   interval: KlineInterval.default("1m"),
   limit: z.coerce.number().int().min(1).max(1000).default(100),
 });

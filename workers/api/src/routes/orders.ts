@@ -24,7 +24,7 @@ import { jsonBody, queryOf } from "../validation";
 export const MAX_PRICE_AGE_MS = 10_000;
 const IDEMPOTENCY_KEY_RE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-const HistoryQuery = z.strictObject({
+export const HistoryQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.coerce.number().int().positive().optional(),
   symbol: SymbolName.optional(),
@@ -33,7 +33,7 @@ const HistoryQuery = z.strictObject({
   to: z.coerce.number().int().nonnegative().optional(),
 });
 
-const ListQuery = z.strictObject({
+export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
   cursor: z.coerce.number().int().positive().optional(),
   symbol: SymbolName.optional(),

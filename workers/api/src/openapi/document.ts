@@ -1,0 +1,151 @@
+/**
+ * The OpenAPI 3.1 document of the REST API, generated from the same zod schemas that validate the
+ * requests (`z.toJSONSchema`, input side), so the document cannot drift from what the edge accepts.
+ * A test checks that every route of the app is documented and every documented route exists.
+ */
+import { z } from "zod";
+import {
+  AmendOrderRequest,
+  LoginRequest,
+  PlaceOrderRequest,
+  RefreshRequest,
+  RegisterRequest,
+  RiskCalculateRequest,
+  RiskSettingsUpdate,
+  SYMBOL_NAMES,
+} from "@bot-core/core";
+import { KlinesQuery } from "../routes/market-data";
+import { HistoryQuery, ListQuery } from "../routes/orders";
+
+type Method = "get" | "post" | "put" | "patch" | "delete";
+
+export interface RouteDoc {
+  method: Method;
+  /** OpenAPI form: /api/orders/{id}. */
+  path: string;
+  summary: string;
+  tag: "system" | "auth" | "market data" | "orders" | "account" | "risk" | "realtime";
+  /** Needs `Authorization: Bearer <access token>`. */
+  auth: boolean;
+  body?: z.ZodType;
+  query?: z.ZodType;
+  /** Accepts an Idempotency-Key header. */
+  idempotent?: boolean;
+  /** Counted against the 10 orders/min limit. */
+  trade?: boolean;
+  responses: Record<number, string>;
+}
+
+const common = { 400: "Malformed JSON or a schema violation (names the field)", 401: "Missing or invalid access token", 429: "Rate limited (Retry-After, RateLimit-* headers)" };
+
+export const ROUTES: readonly RouteDoc[] = [
+  { method: "get", path: "/health", summary: "Liveness (no I/O)", tag: "system", auth: false, responses: { 200: "Alive" } },
+  { method: "get", path: "/api/health", summary: "Readiness of D1, KV, Durable Objects and the bridge", tag: "system", auth: false, responses: { 200: "ok or degraded (bridge down)", 503: "D1 or Durable Objects down" } },
+  { method: "get", path: "/api/openapi.json", summary: "This document", tag: "system", auth: false, responses: { 200: "OpenAPI 3.1 document" } },
+  { method: "get", path: "/api/docs", summary: "API reference page (HTML)", tag: "system", auth: false, responses: { 200: "HTML" } },
+  { method: "post", path: "/auth/register", summary: "Create an account (paper balance 10,000 USDT)", tag: "auth", auth: false, body: RegisterRequest, responses: { 201: "Tokens and the user", 400: common[400], 409: "Email already registered", 429: common[429] } },
+  { method: "post", path: "/auth/login", summary: "Sign in", tag: "auth", auth: false, body: LoginRequest, responses: { 200: "Tokens and the user", 400: common[400], 401: "Wrong email or password", 429: common[429] } },
+  { method: "post", path: "/auth/refresh", summary: "Rotate the refresh token (body or HttpOnly cookie)", tag: "auth", auth: false, body: RefreshRequest, responses: { 200: "New tokens", 401: "Invalid, expired or reused refresh token (reuse revokes the family)" } },
+  { method: "post", path: "/auth/logout", summary: "Revoke the refresh token", tag: "auth", auth: false, body: RefreshRequest, responses: { 204: "Signed out" } },
+  { method: "get", path: "/api/me", summary: "The signed-in user", tag: "account", auth: true, responses: { 200: "The user", 401: common[401] } },
+  { method: "get", path: "/api/market-data/latest/{symbol}", summary: "Last ticker (price, best bid/ask) and its age", tag: "market data", auth: false, responses: { 200: "Ticker", 404: "Unknown symbol", 503: "No price yet (Retry-After)" } },
+  { method: "get", path: "/api/market-data/klines/{symbol}", summary: "Closed klines of the window, plus the open one", tag: "market data", auth: false, query: KlinesQuery, responses: { 200: "Klines, oldest first", 400: common[400], 404: "Unknown symbol" } },
+  {
+    method: "post", path: "/api/orders", summary: "Place an order: market, limit, stop_market, stop_limit; attached stopLoss / takeProfit / trailingStop (OCO)", tag: "orders", auth: true, body: PlaceOrderRequest, idempotent: true, trade: true,
+    responses: { 201: "The order (filled, open, partially_filled, pending_trigger or expired)", 400: common[400], 401: common[401], 404: "Unknown symbol", 409: "Idempotency-Key reused with another body", 422: "A symbol rule or risk check failed (each violation names the rule and the numbers)", 429: common[429], 503: "No fresh price (Retry-After)" },
+  },
+  { method: "post", path: "/api/trading/execute", summary: "Same as POST /api/orders (the spec's older path)", tag: "orders", auth: true, body: PlaceOrderRequest, idempotent: true, trade: true, responses: { 201: "The order", 400: common[400], 401: common[401], 422: "Rejected by a rule", 429: common[429] } },
+  { method: "get", path: "/api/orders", summary: "Orders, newest first (cursor pagination; open=true for working orders)", tag: "orders", auth: true, query: ListQuery, responses: { 200: "{ orders, nextCursor }", 400: common[400], 401: common[401] } },
+  { method: "get", path: "/api/orders/{id}", summary: "One order", tag: "orders", auth: true, responses: { 200: "The order", 401: common[401], 404: "No such order for this user" } },
+  { method: "delete", path: "/api/orders/{id}", summary: "Cancel a working order", tag: "orders", auth: true, responses: { 200: "The canceled order", 401: common[401], 404: "No such order for this user", 409: "The order is no longer working" } },
+  { method: "patch", path: "/api/orders/{id}", summary: "Amend a working order's quantity, price, stop price or callback rate", tag: "orders", auth: true, body: AmendOrderRequest, responses: { 200: "The amended order", 400: common[400], 404: "No such order for this user", 409: "The order is no longer working", 422: "A rule failed" } },
+  { method: "get", path: "/api/trading/account", summary: "Balance, equity, margin used, order margin, free margin, PnL and positions", tag: "account", auth: true, responses: { 200: "The account", 401: common[401] } },
+  { method: "get", path: "/api/trading/positions", summary: "Open positions", tag: "account", auth: true, responses: { 200: "{ positions }", 401: common[401] } },
+  { method: "post", path: "/api/trading/positions/{symbol}/close", summary: "Close a whole position (reduce-only market order; never rate limited by the trade limit)", tag: "orders", auth: true, idempotent: true, responses: { 201: "The closing order", 404: "No open position or unknown symbol", 503: "No fresh price" } },
+  { method: "get", path: "/api/trading/history", summary: "Trades (fills), newest first; filters by symbol and time; cursor pagination, limit ≤ 100", tag: "account", auth: true, query: HistoryQuery, responses: { 200: "{ trades, nextCursor }", 400: common[400], 401: common[401] } },
+  { method: "get", path: "/api/trading/settings", summary: "Risk settings", tag: "risk", auth: true, responses: { 200: "Settings", 401: common[401] } },
+  { method: "put", path: "/api/trading/settings", summary: "Change risk settings (leverage up to the account's maximum)", tag: "risk", auth: true, body: RiskSettingsUpdate, responses: { 200: "Settings", 400: common[400], 422: "Leverage above the maximum, or positions could not carry it" } },
+  { method: "post", path: "/api/risk/calculate", summary: "Pre-trade risk: totalRisk, positionRisk, suggested size, every check and the failed ones", tag: "risk", auth: true, body: RiskCalculateRequest, responses: { 200: "The risk report", 400: common[400], 404: "Unknown symbol" } },
+  { method: "get", path: "/ws", summary: "WebSocket: market data and the user's private stream (subprotocols bot-core.v1 + bearer.<token>)", tag: "realtime", auth: true, responses: { 101: "Switching protocols", 401: "Invalid token", 426: "Not a WebSocket upgrade" } },
+];
+
+/** JSON Schema of what a client may send (the input side of transforms and defaults). */
+function inputSchema(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _s, ...rest } = z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
+}
+
+function queryParameters(schema: z.ZodType): unknown[] {
+  const json = inputSchema(schema) as { properties?: Record<string, Record<string, unknown>>; required?: string[] };
+  return Object.entries(json.properties ?? {}).map(([name, s]) => ({
+    name,
+    in: "query",
+    required: json.required?.includes(name) ?? false,
+    schema: s,
+    ...(typeof s.description === "string" ? { description: s.description } : {}),
+  }));
+}
+
+const ErrorBody = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string", examples: ["invalid_request", "risk_rejected", "rate_limited"] },
+        message: { type: "string" },
+        requestId: { type: "string" },
+        details: { description: "e.g. { violations: [{ rule, message }] } for 422" },
+      },
+    },
+  },
+};
+
+export function openApiDocument(serverUrl?: string): Record<string, unknown> {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const r of ROUTES) {
+    const parameters: unknown[] = [];
+    for (const m of r.path.matchAll(/\{(\w+)\}/g)) {
+      const name = m[1]!;
+      parameters.push({ name, in: "path", required: true, schema: name === "symbol" ? { type: "string", enum: SYMBOL_NAMES } : { type: "string", format: "uuid" } });
+    }
+    if (r.query) parameters.push(...queryParameters(r.query));
+    if (r.idempotent) {
+      parameters.push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", pattern: "^[A-Za-z0-9_.:-]{1,64}$" }, description: "A retry with the same key returns the first result and never fills twice" });
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, description] of Object.entries(r.responses)) {
+      const code = Number(status);
+      responses[status] = code >= 400 ? { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } } : { description };
+    }
+    paths[r.path] ??= {};
+    paths[r.path]![r.method] = {
+      summary: r.summary,
+      tags: [r.tag],
+      operationId: `${r.method}${r.path.replace(/[{}]/g, "").replace(/[^A-Za-z0-9]+(.)?/g, (_m, ch: string | undefined) => (ch ? ch.toUpperCase() : ""))}`,
+      ...(r.auth ? { security: [{ bearer: [] }] } : { security: [] }),
+      ...(parameters.length ? { parameters } : {}),
+      ...(r.body ? { requestBody: { required: true, content: { "application/json": { schema: inputSchema(r.body) } } } } : {}),
+      ...(r.trade ? { "x-rate-limit": "10 orders/min per user, plus 100 requests/min with bursts of 20/s" } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Bot Core Edge API",
+      version: "1.0.0",
+      description:
+        "AI-assisted crypto trading at the edge. Amounts are decimal strings (never binary floats). Errors are { error: { code, message } }. Rate limits: 100 requests/min per user with bursts of 20/s; 10 orders/min.",
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT (HS256, 15 min)" } },
+      schemas: { Error: ErrorBody },
+    },
+    security: [{ bearer: [] }],
+    paths,
+  };
+}
