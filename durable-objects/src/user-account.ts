@@ -165,6 +165,10 @@ export class UserAccount extends DurableObject<Env> {
   private requestBuckets = new Map<string, BucketState>();
   private userIdCache: string | undefined;
   private flushing: Promise<void> | undefined;
+  private triggerSyncDirty: boolean | undefined;
+  private settingsCache: Settings | undefined;
+  /** Settings and balance rows exist (they are never deleted). */
+  private ledgerReady = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -368,7 +372,7 @@ export class UserAccount extends DurableObject<Env> {
           : null;
       const orderId = crypto.randomUUID();
       const userId = this.userId();
-      this.insertOrder({
+      let row = this.insertOrder({
         id: orderId,
         clientOrderId: o.clientOrderId ?? null,
         symbol: o.symbol,
@@ -386,19 +390,17 @@ export class UserAccount extends DurableObject<Env> {
         signalConfidence: o.signal?.confidence ?? null,
         now,
       });
-      let row = this.orderRow(orderId)!;
-
       if (o.type === "market") {
-        this.execute(row, qty, book, now, ledger);
+        row = this.execute(row, qty, book, now, ledger);
       } else if (o.type === "limit") {
         const m = marketableLimitFill(o.side, limitPrice!, qty, quote, units(rules.stepSize));
         const tif = o.timeInForce ?? "GTC";
         if (tif === "FOK" && (!m || m.qty < qty)) {
-          this.setStatus(row, "expire", now, `FOK: the book shows ${fmt(o.side === "buy" ? quote.askQty : quote.bidQty)} at ${fmt(book)}, not the whole ${fmt(qty)} at ${fmt(limitPrice!)} or better`);
+          row = this.setStatus(row, "expire", now, `FOK: the book shows ${fmt(o.side === "buy" ? quote.askQty : quote.bidQty)} at ${fmt(book)}, not the whole ${fmt(qty)} at ${fmt(limitPrice!)} or better`);
         } else {
           if (m) row = this.execute(row, m.qty, m.price, now, ledger);
           if (isWorking(row.status) || row.status === "pending_new") {
-            if (tif === "IOC") this.setStatus(row, "expire", now, "IOC: the rest was not fillable at once");
+            if (tif === "IOC") row = this.setStatus(row, "expire", now, "IOC: the rest was not fillable at once");
             else {
               if (row.status === "pending_new") row = this.setStatus(row, "accept", now);
               this.queueTrigger(this.triggerOf(row, userId));
@@ -413,7 +415,7 @@ export class UserAccount extends DurableObject<Env> {
       if (input.idempotencyKey) {
         sql.exec("INSERT INTO idempotency (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)", input.idempotencyKey, input.requestHash, orderId, now);
       }
-      return { ok: true, order: orderView(this.orderRow(orderId)!), replayed: false };
+      return { ok: true, order: orderView(row), replayed: false };
     });
   }
 
@@ -559,6 +561,7 @@ export class UserAccount extends DurableObject<Env> {
       }
       if (current.type === "trailing_stop_market") {
         this.ctx.storage.sql.exec("UPDATE orders SET stop_price = ? WHERE id = ?", units(fire.price).toString(), current.id);
+        current = { ...current, stop_price: units(fire.price).toString() };
       }
       current = this.execute(current, qty, price, now, ledger, effects);
       if (isWorking(current.status)) current = this.setStatus(current, "cancel", now, "the position it protected is smaller than the order");
@@ -599,6 +602,7 @@ export class UserAccount extends DurableObject<Env> {
         "UPDATE settings SET trading_enabled = ?, leverage = ?, max_open_positions = ?, risk_per_trade_pct = ?, daily_loss_limit_pct = ? WHERE id = 1",
         next.tradingEnabled ? 1 : 0, next.leverage, next.maxOpenPositions, next.riskPerTradePct, next.dailyLossLimitPct,
       );
+      this.settingsCache = undefined;
       this.ctx.storage.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('settings.updated', ?, ?)", JSON.stringify(next), Date.now());
       return { ok: true as const, settings: next };
     });
@@ -767,20 +771,28 @@ export class UserAccount extends DurableObject<Env> {
       "UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, realized_pnl = ?, updated_at = ? WHERE id = ?",
       status, filledAfter.toString(), avg.toString(), (BigInt(order.fee) + fee).toString(), (BigInt(order.realized_pnl) + fill.realizedPnl).toString(), now, order.id,
     );
-    const updated = this.orderRow(order.id)!;
+    const updated: OrderRow = {
+      ...order, status, filled_qty: filledAfter.toString(), avg_price: avg.toString(), fee: (BigInt(order.fee) + fee).toString(),
+      realized_pnl: (BigInt(order.realized_pnl) + fill.realizedPnl).toString(), updated_at: now,
+    };
     const view = orderView(updated);
     const userId = this.userId();
     const trade = { tradeId: fillId, orderId: order.id, userId, symbol, side: order.side, quantity: fmt(qty), price: fmt(price), fee: fmt(fee), feeAsset: USDT, realizedPnl: fmt(fill.realizedPnl), time: new Date(now).toISOString(), mode: "paper" };
     const position = { userId, symbol, side: next.qty > 0n ? "long" : next.qty < 0n ? "short" : "flat", quantity: fmt(abs(next.qty)), entryPrice: fmt(entryPrice(next)), updatedAt: new Date(now).toISOString() };
     const balance = { userId, asset: USDT, walletBalance: fmt(ledger.wallet), realizedPnl: fmt(ledger.realizedPnl), feesPaid: fmt(ledger.feesPaid), updatedAt: new Date(now).toISOString() };
     sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", JSON.stringify({ order: view, fill: trade, position, balance }), now);
-    this.outbox("trade", fillId, trade, now);
-    this.outbox("order", order.id, this.orderRecord(view, userId), now);
-    this.outbox("position", symbol, position, now);
-    this.outbox("balance", USDT, balance, now);
+    this.outbox(
+      [
+        { kind: "trade", recordId: fillId, payload: trade },
+        { kind: "order", recordId: order.id, payload: this.orderRecord(view, userId) },
+        { kind: "position", recordId: symbol, payload: position },
+        { kind: "balance", recordId: USDT, payload: balance },
+      ],
+      now,
+    );
 
     this.afterFill(updated, next, now, ledger, effects);
-    return this.orderRow(order.id)!;
+    return updated;
   }
 
   /** Brackets armed or resized with the entry's fills; OCO siblings and orphaned protection canceled. */
@@ -803,11 +815,11 @@ export class UserAccount extends DurableObject<Env> {
         const child = children.find((c) => c.type === w.type);
         if (!child) {
           const id = crypto.randomUUID();
-          this.insertOrder({
+          const inserted = this.insertOrder({
             id, clientOrderId: null, symbol: order.symbol, side: exit, type: w.type, qty: filled, price: null, stopPrice: w.stopPrice,
             callbackRate: w.callbackRate, timeInForce: null, reduceOnly: true, parentId: order.id, ocoGroup: order.id, brackets: null, signalConfidence: null, now,
           });
-          const armed = this.setStatus(this.orderRow(id)!, "accept_stop", now);
+          const armed = this.setStatus(inserted, "accept_stop", now);
           const spec = this.triggerOf(armed, userId, w.type === "trailing_stop_market" ? fillPrice : undefined);
           if (spec) {
             effects.register.push(spec);
@@ -815,7 +827,7 @@ export class UserAccount extends DurableObject<Env> {
           }
         } else if (isWorking(child.status) && BigInt(child.qty) !== filled) {
           this.ctx.storage.sql.exec("UPDATE orders SET qty = ?, version = version + 1, updated_at = ? WHERE id = ?", filled.toString(), now, child.id);
-          const resized = this.setStatus(this.orderRow(child.id)!, "amend", now);
+          const resized = this.setStatus({ ...child, qty: filled.toString(), version: child.version + 1 }, "amend", now);
           const spec = this.triggerOf(resized, userId);
           if (spec) {
             effects.register.push(spec);
@@ -861,10 +873,10 @@ export class UserAccount extends DurableObject<Env> {
   private setStatus(order: OrderRow, event: OrderEvent, now: number, reason?: string): OrderRow {
     const status = transition(order.status, event);
     this.ctx.storage.sql.exec("UPDATE orders SET status = ?, reason = COALESCE(?, reason), updated_at = ? WHERE id = ?", status, reason ?? null, now, order.id);
-    const updated = this.orderRow(order.id)!;
+    const updated: OrderRow = { ...order, status, reason: reason ?? order.reason, updated_at: now };
     const view = orderView(updated);
     this.ctx.storage.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.updated', ?, ?)", JSON.stringify({ order: view }), now);
-    this.outbox("order", order.id, this.orderRecord(view, this.userId()), now);
+    this.outbox([{ kind: "order", recordId: order.id, payload: this.orderRecord(view, this.userId()) }], now);
     return updated;
   }
 
@@ -872,15 +884,22 @@ export class UserAccount extends DurableObject<Env> {
     id: string; clientOrderId: string | null; symbol: string; side: Side; type: OrderType; qty: Units; price: Units | null; stopPrice: Units | null;
     callbackRate: Units | null; timeInForce: string | null; reduceOnly: boolean; parentId: string | null; ocoGroup: string | null; brackets: Brackets | null;
     signalConfidence: number | null; now: number;
-  }): void {
-    this.ctx.storage.sql.exec(
+  }): OrderRow {
+    const seq = this.ctx.storage.sql.exec(
       `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at,
                            price, stop_price, callback_rate, time_in_force, reduce_only, parent_id, oco_group, brackets, signal_confidence)
        VALUES (?, ?, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       o.id, o.clientOrderId, o.symbol, o.side, o.type, o.qty.toString(), o.now, o.now,
       o.price?.toString() ?? null, o.stopPrice?.toString() ?? null, o.callbackRate?.toString() ?? null, o.timeInForce,
       o.reduceOnly ? 1 : 0, o.parentId, o.ocoGroup, o.brackets ? JSON.stringify(o.brackets) : null, o.signalConfidence,
-    );
+    ).rowsWritten;
+    void seq;
+    return {
+      seq: 0, id: o.id, client_order_id: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, status: "pending_new", qty: o.qty.toString(), filled_qty: "0",
+      avg_price: null, fee: "0", realized_pnl: "0", created_at: o.now, updated_at: o.now, price: o.price?.toString() ?? null, stop_price: o.stopPrice?.toString() ?? null,
+      callback_rate: o.callbackRate?.toString() ?? null, time_in_force: (o.timeInForce as OrderRow["time_in_force"]) ?? null, reduce_only: o.reduceOnly ? 1 : 0,
+      parent_id: o.parentId, oco_group: o.ocoGroup, brackets: o.brackets ? JSON.stringify(o.brackets) : null, version: 1, last_fire: 0, reason: null, signal_confidence: o.signalConfidence,
+    };
   }
 
   private orderRecord(view: OrderView, userId: string) {
@@ -891,8 +910,13 @@ export class UserAccount extends DurableObject<Env> {
     };
   }
 
-  private outbox(kind: "trade" | "order" | "position" | "balance", recordId: string, payload: unknown, now: number): void {
-    this.ctx.storage.sql.exec("INSERT INTO outbox (kind, record_id, payload, ts) VALUES (?, ?, ?, ?)", kind, recordId, JSON.stringify(payload), now);
+  /**
+   * One outbox row per change, holding every record it touched (a fill: trade, order, position,
+   * balance). The drain sends them with the row's id as their version: a record appears at most
+   * once per row, and a later row always carries a newer version.
+   */
+  private outbox(records: Array<{ kind: "trade" | "order" | "position" | "balance"; recordId: string; payload: unknown }>, now: number): void {
+    this.ctx.storage.sql.exec("INSERT INTO outbox (kind, record_id, payload, ts) VALUES ('records', ?, ?, ?)", records[0]!.recordId, JSON.stringify(records), now);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -929,14 +953,17 @@ export class UserAccount extends DurableObject<Env> {
   }
 
   private syncRow(orderId: string, symbol: string, op: "register" | "remove", spec: string | null): void {
+    this.triggerSyncDirty = true;
     this.ctx.storage.sql.exec(
       "INSERT INTO trigger_sync (order_id, symbol, op, spec, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET op = excluded.op, spec = excluded.spec, created_at = excluded.created_at",
       orderId, symbol, op, spec, Date.now(),
     );
   }
 
+  /** Rows were queued in this instance, or may be left from before a restart (checked once). */
   private hasPendingTriggerSync(): boolean {
-    return this.ctx.storage.sql.exec("SELECT 1 FROM trigger_sync LIMIT 1").toArray().length > 0;
+    if (this.triggerSyncDirty === undefined) this.triggerSyncDirty = this.ctx.storage.sql.exec("SELECT 1 FROM trigger_sync LIMIT 1").toArray().length > 0;
+    return this.triggerSyncDirty;
   }
 
   /**
@@ -967,6 +994,7 @@ export class UserAccount extends DurableObject<Env> {
             }
           }),
         );
+        this.triggerSyncDirty = undefined;
         if (failed || this.hasPendingTriggerSync()) await this.ctx.storage.setAlarm(Date.now() + TRIGGER_SYNC_RETRY_MS);
       } finally {
         this.flushing = undefined;
@@ -989,6 +1017,7 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Creates settings and the USDT balance on first use (accounts opened before v2 included). */
   private ensureLedger(): void {
+    if (this.ledgerReady) return;
     const sql = this.ctx.storage.sql;
     sql.exec("INSERT INTO settings (id, taker_fee_rate) VALUES (1, ?) ON CONFLICT (id) DO NOTHING", units(TAKER_FEE_RATE).toString());
     sql.exec(
@@ -996,6 +1025,7 @@ export class UserAccount extends DurableObject<Env> {
       USDT,
       units(PAPER_STARTING_BALANCE).toString(),
     );
+    this.ledgerReady = true;
   }
 
   private userId(): string {
@@ -1010,12 +1040,13 @@ export class UserAccount extends DurableObject<Env> {
   }
 
   private settings(): Settings {
+    if (this.settingsCache) return this.settingsCache;
     const r = this.ctx.storage.sql
       .exec<{ trading_enabled: number; leverage: number; max_open_positions: number; taker_fee_rate: string; risk_per_trade_pct: string; daily_loss_limit_pct: string; max_leverage: number }>(
         "SELECT * FROM settings WHERE id = 1",
       )
       .one();
-    return {
+    this.settingsCache = {
       tradingEnabled: r.trading_enabled === 1,
       leverage: r.leverage,
       maxOpenPositions: r.max_open_positions,
@@ -1024,6 +1055,7 @@ export class UserAccount extends DurableObject<Env> {
       takerFeeRate: BigInt(r.taker_fee_rate),
       maxLeverage: r.max_leverage,
     };
+    return this.settingsCache;
   }
 
   /**
@@ -1062,8 +1094,11 @@ export class UserAccount extends DurableObject<Env> {
     return out;
   }
 
-  private workingRows(): OrderRow[] {
-    return this.ctx.storage.sql.exec<OrderRow>(`SELECT * FROM orders WHERE status IN ${WORKING}`).toArray();
+  /** Working orders, with what their margin needs (the order-margin part of free margin). */
+  private workingRows(): Array<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">> {
+    return this.ctx.storage.sql
+      .exec<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">>(`SELECT reduce_only, qty, filled_qty, price, stop_price FROM orders WHERE status IN ${WORKING}`)
+      .toArray();
   }
 
   private openPositionCount(positions: Map<string, MarkedPosition>): number {
@@ -1082,7 +1117,7 @@ export class UserAccount extends DurableObject<Env> {
   }
 
   /** Margin held by positions (at their last mark's cost basis), unrealized PnL, and margin reserved by working orders. */
-  private exposure(positions: Map<string, MarkedPosition>, leverage: number, working: OrderRow[]): { marginUsed: Units; unrealized: Units; orderMargin: Units } {
+  private exposure(positions: Map<string, MarkedPosition>, leverage: number, working: ReadonlyArray<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">>): { marginUsed: Units; unrealized: Units; orderMargin: Units } {
     let marginUsed = 0n;
     let unrealized = 0n;
     for (const p of positions.values()) {

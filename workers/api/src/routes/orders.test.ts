@@ -187,8 +187,9 @@ describe("per-user rate limits", () => {
     expect(limited.length).toBeGreaterThan(10);
     expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect(limited[0]!.headers.get("ratelimit-remaining")).toBe("0");
-    const ok = burst.find((r) => r.status === 200)!;
-    expect(Number(ok.headers.get("ratelimit-remaining"))).toBeLessThan(remainingBefore);
+    // The burst bucket refills continuously, so compare the lowest count an admitted request saw.
+    const admitted = burst.filter((r) => r.status === 200).map((r) => Number(r.headers.get("ratelimit-remaining")));
+    expect(Math.min(...admitted)).toBeLessThan(remainingBefore);
   });
 
   it("counts each user separately", async () => {
