@@ -39,7 +39,7 @@ describe("parseExchangeInfo", () => {
   });
 
   it("skips halted symbols and symbols without readable filters, and rejects a malformed payload", () => {
-    const halted = structuredClone(spot);
+    const halted = structuredClone(spot) as { symbols: { status: string; filters: { filterType: string }[] }[] };
     halted.symbols[0]!.status = "HALT";
     halted.symbols[1]!.filters = halted.symbols[1]!.filters.filter((f) => f.filterType !== "LOT_SIZE");
     const info = parseExchangeInfo(halted);
