@@ -64,7 +64,7 @@ export class BannedError extends ExchangeError {
 
 /** The circuit breaker is open, or the venue keeps failing. */
 export class ExchangeUnavailableError extends ExchangeError {
-  override readonly name = "ExchangeUnavailableError";
+  override readonly name: string = "ExchangeUnavailableError";
   constructor(
     message: string,
     readonly retryAfterMs?: number,
