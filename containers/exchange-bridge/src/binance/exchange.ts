@@ -30,6 +30,7 @@ import {
   type ExchangeSymbolRules,
   type OrderRef,
 } from "../exchange/port";
+import { checkFilters } from "../exchange/filters";
 import type { Logger } from "../log";
 import { CircuitBreaker } from "./circuit-breaker";
 import { ServerClock } from "./clock";
@@ -255,23 +256,6 @@ function subtract(a: string, b: string): string {
   const digits = (negative ? -d : d).toString().padStart(19, "0");
   const frac = digits.slice(-18).replace(/0+$/, "");
   return `${negative ? "-" : ""}${digits.slice(0, -18)}${frac ? `.${frac}` : ""}`;
-}
-
-/** The exchange's own filters, checked before sending (a refused order still costs weight). */
-export function checkFilters(req: OrderRequest, rules: ExchangeSymbolRules): void {
-  const scale = 18;
-  const qty = parseDecimal(req.quantity, scale);
-  const step = parseDecimal(rules.stepSize, scale);
-  if (qty < parseDecimal(rules.minQty, scale)) throw new InvalidOrderError(`quantity ${req.quantity} is below LOT_SIZE minQty ${rules.minQty}`);
-  if (qty > parseDecimal(rules.maxQty, scale)) throw new InvalidOrderError(`quantity ${req.quantity} is above LOT_SIZE maxQty ${rules.maxQty}`);
-  if (step > 0n && qty % step !== 0n) throw new InvalidOrderError(`quantity ${req.quantity} is not a multiple of LOT_SIZE stepSize ${rules.stepSize}`);
-  if (req.price !== undefined) {
-    const price = parseDecimal(req.price, scale);
-    const tick = parseDecimal(rules.tickSize, scale);
-    if (tick > 0n && price % tick !== 0n) throw new InvalidOrderError(`price ${req.price} is not a multiple of PRICE_FILTER tickSize ${rules.tickSize}`);
-    const notional = (price * qty) / 10n ** BigInt(scale);
-    if (notional < parseDecimal(rules.minNotional, scale)) throw new InvalidOrderError(`notional ${req.price} x ${req.quantity} is below the minimum ${rules.minNotional}`);
-  }
 }
 
 export interface CreateBinanceExchangeOptions {
