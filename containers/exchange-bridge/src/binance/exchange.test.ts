@@ -29,7 +29,7 @@ function logger(lines: string[] = []): Logger {
   return createLogger({ level: "debug", write: (l) => lines.push(l), redact: [SECRET] });
 }
 
-async function setup(options: { market?: "spot" | "usdm"; secret?: string; recvWindow?: number; orderTimeoutMs?: number; breaker?: CircuitBreaker; userStream?: boolean; lines?: string[] } = {}) {
+async function setup(options: { market?: "spot" | "usdm"; secret?: string; recvWindow?: number; orderTimeoutMs?: number; breaker?: CircuitBreaker; userStream?: boolean; lines?: string[]; now?: () => number } = {}) {
   fake = await startFakeBinance({ accounts: [{ apiKey: KEY, secret: SECRET }], market: options.market ?? "spot" });
   exchange = createBinanceExchange({
     market: options.market ?? "spot",
@@ -40,6 +40,7 @@ async function setup(options: { market?: "spot" | "usdm"; secret?: string; recvW
     orderTimeoutMs: options.orderTimeoutMs ?? 400,
     breaker: options.breaker,
     budget: new RequestBudget({ limits: SPOT_LIMITS }),
+    now: options.now,
     log: logger(options.lines),
   });
   await exchange.start();
@@ -168,16 +169,17 @@ describe("BinanceExchange against the fake Binance", () => {
   });
 
   it("stays under the used weight the venue reports (X-MBX-USED-WEIGHT-1M)", async () => {
-    const { fake, exchange } = await setup();
-    fake.usedWeightOverride = 5_990; // of 6,000 per minute
-    await exchange.openOrders("BNBUSDT");
+    // The budget's clock sits 1 s into a minute: the next window is 59 s away.
+    const minuteStart = Math.floor(Date.now() / 60_000) * 60_000;
+    const { fake, exchange } = await setup({ now: () => minuteStart + 1_000 });
+    fake.usedWeightOverride = 5_396; // of 6,000 per minute; 90 % headroom = 5,400
+    await exchange.openOrders("BNBUSDT"); // weight 6: fits, and the answer reports 5,396 used
     const before = fake.requests.length;
-    // Seconds from the minute's end the wait is short and the request goes out after it; else it is refused now.
-    const secondsLeft = 60 - new Date().getSeconds();
-    if (secondsLeft > 4) {
-      await expect(exchange.openOrders("BNBUSDT")).rejects.toBeInstanceOf(RateLimitedError);
-      expect(fake.requests.length).toBe(before);
-    }
+    const err = await exchange.openOrders("BNBUSDT").catch((e: unknown) => e); // 5,396 + 6 would cross 5,400
+    expect(err).toBeInstanceOf(RateLimitedError);
+    expect((err as RateLimitedError).retryAfterMs).toBe(59_000);
+    expect(fake.requests.length).toBe(before);
+    fake.usedWeightOverride = 100;
   });
 
   it("a timestamp error (-1021) resyncs the clock and succeeds on the one retry", async () => {

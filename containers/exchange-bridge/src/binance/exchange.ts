@@ -271,6 +271,8 @@ export interface CreateBinanceExchangeOptions {
   readonly budget?: RequestBudget;
   readonly orderTimeoutMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
+  /** Local epoch ms for the request budget (default Date.now). */
+  readonly now?: () => number;
 }
 
 /** Wires the REST transport, clock, budget and breaker into an adapter. */
@@ -286,6 +288,6 @@ export function createBinanceExchange(o: CreateBinanceExchangeOptions): BinanceE
       return z.object({ serverTime: z.number().int().positive() }).parse(res.body).serverTime;
     },
   });
-  rest = new BinanceRest({ baseUrl: o.restUrl, credentials: o.credentials, clock, budget, breaker, recvWindow: o.recvWindow, log, fetch: o.fetch, sleep: o.sleep });
+  rest = new BinanceRest({ baseUrl: o.restUrl, credentials: o.credentials, clock, budget, breaker, recvWindow: o.recvWindow, log, fetch: o.fetch, sleep: o.sleep, now: o.now });
   return new BinanceExchange({ market: o.market, rest, clock, userStreamWsUrl: o.wsUrl, log, orderTimeoutMs: o.orderTimeoutMs, sleep: o.sleep });
 }
