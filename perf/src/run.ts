@@ -13,6 +13,7 @@ import { ROOT } from "../../scripts/stack.mjs";
 import { machineInfo } from "./harness/machine";
 import { startPerfStack, type PerfStack } from "./harness/stack";
 import { ScenarioResult } from "./result-schema";
+import { binanceNormalizeScenario } from "./scenarios/binance-normalize";
 import { healthScenario } from "./scenarios/health";
 import { marketDataScenario } from "./scenarios/market-data";
 import { orderInDoScenario } from "./scenarios/order-in-do";
@@ -20,7 +21,14 @@ import { orderPlacementScenario } from "./scenarios/order-placement";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario];
+
+/** Stands in for the stack when only standalone scenarios run: any use is a bug. */
+const NO_STACK = new Proxy({} as PerfStack, {
+  get(_target, prop) {
+    throw new Error(`a standalone scenario used the stack (${String(prop)})`);
+  },
+});
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -84,20 +92,25 @@ async function main(): Promise<number> {
   process.on("SIGINT", () => void stopOnSignal());
   process.on("SIGTERM", () => void stopOnSignal());
   try {
-    // The load generator is one "user pool" on one machine: lift the per-user limits (the
-    // rate limiter's own cost is still paid on every request).
-    stack = await startPerfStack({
-      edgePort: await freePort(),
-      bridgePort: await freePort(),
-      edgeVars: { RATE_LIMIT_REQUESTS_PER_MIN: "100000000", RATE_LIMIT_BURST_PER_SEC: "10000000", RATE_LIMIT_TRADES_PER_MIN: "100000000" },
-    });
-    log(`stack up: ${stack.edgeUrl} (workerd socket: ${stack.directFound ? stack.directUrl : "not found, using the proxy"})`);
-    // Registration is throttled to 20 per IP per hour: 20 users it is.
-    const tokens = await registerUsers(stack.edgeUrl, 20);
-    for (const scenario of chosen) {
+    let tokens: string[] = [];
+    // Standalone scenarios (CPU benchmarks) run first, on a quiet machine, without the stack.
+    const ordered = [...chosen.filter((s) => s.standalone), ...chosen.filter((s) => !s.standalone)];
+    for (const scenario of ordered) {
+      if (!scenario.standalone && !stack) {
+        // The load generator is one "user pool" on one machine: lift the per-user limits (the
+        // rate limiter's own cost is still paid on every request).
+        stack = await startPerfStack({
+          edgePort: await freePort(),
+          bridgePort: await freePort(),
+          edgeVars: { RATE_LIMIT_REQUESTS_PER_MIN: "100000000", RATE_LIMIT_BURST_PER_SEC: "10000000", RATE_LIMIT_TRADES_PER_MIN: "100000000" },
+        });
+        log(`stack up: ${stack.edgeUrl} (workerd socket: ${stack.directFound ? stack.directUrl : "not found, using the proxy"})`);
+        // Registration is throttled to 20 per IP per hour: 20 users it is.
+        tokens = await registerUsers(stack.edgeUrl, 20);
+      }
       log(`\n▶ ${scenario.name}: ${scenario.description}`);
       const startedAt = new Date().toISOString();
-      const partial = await scenario.run({ stack, durationSec: args.durationSec, repeats: args.repeats, quick: args.quick, log, tokens });
+      const partial = await scenario.run({ stack: scenario.standalone ? NO_STACK : stack!, durationSec: args.durationSec, repeats: args.repeats, quick: args.quick, log, tokens });
       const result = ScenarioResult.parse({ scenario: scenario.name, description: scenario.description, startedAt, machine: machineInfo(), ...partial });
       writeFileSync(join(resultsDir, `${scenario.name}.json`), JSON.stringify(result, null, 2) + "\n");
       written.push(result);

@@ -12,7 +12,9 @@ import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import type { BridgeConfig } from "./config";
 import { EdgeLink } from "./edge-link";
 import { createApp } from "./http";
+import { createBinanceMarketSource } from "./binance/source-factory";
 import type { Logger } from "./log";
+import type { MarketSource } from "./market-source";
 import { MarketSimulator, monotonicClock, SimulatorSource } from "./simulator";
 
 export interface BridgeDeps {
@@ -25,7 +27,7 @@ export interface RunningBridge {
   /** The port the HTTP server listens on (useful with PORT=0). */
   readonly port: number;
   readonly link: EdgeLink;
-  readonly source: SimulatorSource;
+  readonly source: MarketSource & { readonly updatesPerSec: number };
   /** Stops the source, flushes and closes the edge socket, closes the HTTP server. */
   stop(): Promise<void>;
 }
@@ -35,13 +37,16 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
   const clock = deps.clock ?? monotonicClock();
   const startedAt = clock();
 
-  const simulator = new MarketSimulator({ seed: config.simSeed, startTime: startedAt });
-  const source = new SimulatorSource({
-    simulator,
-    clock,
-    updatesPerSec: config.simUpdatesPerSec,
-    log: log.child({ component: "simulator" }),
-  });
+  // The simulator is the default; MARKET_SOURCE=binance streams from Binance instead.
+  const source =
+    config.marketSource === "binance"
+      ? createBinanceMarketSource(config.binance, log.child({ component: "binance" }))
+      : new SimulatorSource({
+          simulator: new MarketSimulator({ seed: config.simSeed, startTime: startedAt }),
+          clock,
+          updatesPerSec: config.simUpdatesPerSec,
+          log: log.child({ component: "simulator" }),
+        });
   const link = new EdgeLink({
     edgeUrl: config.edgeUrl,
     token: config.bridgeToken,

@@ -27,6 +27,10 @@ describe("loadConfig", () => {
       dataDir: path.resolve("/srv/bridge", ".data"),
       bridgeId: "bridge-local",
       logLevel: "info",
+      marketSource: "simulator",
+      binance: expect.objectContaining({ market: "spot", network: "testnet", recvWindow: 5000, restUrl: "https://testnet.binance.vision" }),
+      exchangeKeysSecret: undefined,
+      exchangeKeysVersion: 1,
     });
   });
 

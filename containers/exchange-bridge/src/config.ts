@@ -10,6 +10,8 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { BINANCE_ENV, toBinanceConfig, type BinanceConfig } from "./binance/config";
+import { MIN_KEYSTORE_SECRET_LENGTH } from "./exchange/keystore";
 import { LOG_LEVELS, type LogLevel } from "./log";
 
 export interface BridgeConfig {
@@ -28,6 +30,14 @@ export interface BridgeConfig {
   readonly dataDir: string;
   readonly bridgeId: string;
   readonly logLevel: LogLevel;
+  /** Where market data comes from: the built-in simulator (default) or Binance. */
+  readonly marketSource: "simulator" | "binance";
+  /** Binance settings (used when marketSource is "binance" or live orders go to Binance). */
+  readonly binance: BinanceConfig;
+  /** Secret the per-user exchange API keys are encrypted under (EXCHANGE_KEYS_SECRET). Never log it. */
+  readonly exchangeKeysSecret: string | undefined;
+  /** Key version new seals are made under (EXCHANGE_KEYS_VERSION, default 1). */
+  readonly exchangeKeysVersion: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -40,6 +50,7 @@ export const CONFIG_DEFAULTS = {
   DATA_DIR: "./.data",
   BRIDGE_ID: "bridge-local",
   LOG_LEVEL: "info",
+  MARKET_SOURCE: "simulator",
 } as const;
 
 export const MIN_TOKEN_LENGTH = 16;
@@ -103,6 +114,16 @@ const EnvSchema = z.object({
     (v) => (typeof v === "string" ? emptyAsUnset(v.trim().toLowerCase()) : v),
     z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(", ")}` }).default("info"),
   ),
+  MARKET_SOURCE: z.preprocess(
+    (v) => (typeof v === "string" ? emptyAsUnset(v.trim().toLowerCase()) : v),
+    z.enum(["simulator", "binance"], { error: "must be simulator or binance" }).default("simulator"),
+  ),
+  ...BINANCE_ENV,
+  EXCHANGE_KEYS_SECRET: z.preprocess(
+    emptyAsUnset,
+    z.string().min(MIN_KEYSTORE_SECRET_LENGTH, `must be at least ${MIN_KEYSTORE_SECRET_LENGTH} characters`).max(4096).optional(),
+  ),
+  EXCHANGE_KEYS_VERSION: integer(1, 65_535, "1"),
 });
 
 /**
@@ -127,11 +148,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     dataDir: path.resolve(cwd, e.DATA_DIR),
     bridgeId: e.BRIDGE_ID,
     logLevel: e.LOG_LEVEL,
+    marketSource: e.MARKET_SOURCE,
+    binance: toBinanceConfig(e),
+    exchangeKeysSecret: e.EXCHANGE_KEYS_SECRET,
+    exchangeKeysVersion: e.EXCHANGE_KEYS_VERSION,
   });
 }
 
-/** The configuration as it may be logged: everything except the token. */
+/** The configuration as it may be logged: everything except the secrets. */
 export function describeConfig(config: BridgeConfig): Record<string, unknown> {
-  const { bridgeToken: _secret, ...rest } = config;
-  return { ...rest, bridgeToken: "[REDACTED]" };
+  const { bridgeToken: _secret, exchangeKeysSecret, binance, ...rest } = config;
+  return {
+    ...rest,
+    bridgeToken: "[REDACTED]",
+    exchangeKeysSecret: exchangeKeysSecret === undefined ? undefined : "[REDACTED]",
+    binance: { ...binance, symbols: binance.symbols.length },
+  };
 }

@@ -14,6 +14,8 @@ export interface ScenarioContext {
 export interface Scenario {
   name: string;
   description: string;
+  /** Needs no local stack (a CPU benchmark): `ctx.stack` must not be used. */
+  standalone?: boolean;
   run(ctx: ScenarioContext): Promise<Pick<ScenarioResult, "measurements" | "ratios" | "notes">>;
 }
 
