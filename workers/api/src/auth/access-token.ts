@@ -20,6 +20,22 @@ const AccessClaims = z.object({
 });
 export type AccessClaims = z.infer<typeof AccessClaims>;
 
+/**
+ * The HMAC key imported once per isolate and secret (importing it costs a WebCrypto call per
+ * request otherwise). Keyed by the secret itself: a rotated JWT_SECRET gets its own key.
+ */
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = hmacKeys.get(secret);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    key.catch(() => hmacKeys.delete(secret));
+    if (hmacKeys.size > 4) hmacKeys.clear();
+    hmacKeys.set(secret, key);
+  }
+  return key;
+}
+
 export async function issueAccessToken(userId: string, secret: string, now = Date.now()): Promise<string> {
   const iat = Math.floor(now / 1000);
   const claims: AccessClaims = {
@@ -30,7 +46,7 @@ export async function issueAccessToken(userId: string, secret: string, now = Dat
     exp: iat + ACCESS_TOKEN_TTL_SEC,
     jti: crypto.randomUUID(),
   };
-  return sign(claims, secret, ALG);
+  return sign(claims, await hmacKey(secret), ALG);
 }
 
 export type TokenFailure = "expired" | "invalid";
@@ -41,7 +57,7 @@ export async function verifyAccessToken(
   secret: string,
 ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: TokenFailure }> {
   try {
-    const payload = await verify(token, secret, { alg: ALG, iss: TOKEN_ISSUER });
+    const payload = await verify(token, await hmacKey(secret), { alg: ALG, iss: TOKEN_ISSUER });
     const claims = AccessClaims.safeParse(payload);
     if (!claims.success) return { ok: false, reason: "invalid" };
     return { ok: true, claims: claims.data };
