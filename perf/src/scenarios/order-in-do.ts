@@ -46,17 +46,21 @@ export const orderInDoScenario: Scenario = {
     });
     const line = /ORDER_IN_DO_RESULT (\{.*\})/.exec(r.stdout + r.stderr)?.[1];
     if (r.status !== 0 || !line) throw new Error(`order-in-do benchmark failed (exit ${r.status}):\n${(r.stdout + r.stderr).slice(-3000)}`);
-    const data = JSON.parse(line) as { perBatch: number; orderMs: number[]; sqlMs: number[] };
+    const data = JSON.parse(line) as { perBatch: number; orderMs: number[]; sqlMs: number[]; drizzleMs: number[]; rawUnitMs: number[] };
     const order = measurement("order-in-do", "market order inside the UserAccount DO", "target", data.orderMs, data.perBatch);
     const sql = measurement("raw-sql-insert", "raw SQL insert in a transaction (floor)", "baseline", data.sqlMs, data.perBatch);
+    const rawUnit = measurement("ledger-unit-raw", "5-statement ledger unit, raw SQL", "baseline", data.rawUnitMs, data.perBatch);
+    const drizzleUnit = measurement("ledger-unit-drizzle", "the same ledger unit through drizzle-orm/durable-sqlite", "target", data.drizzleMs, data.perBatch);
     ctx.log(`  order in DO: mean ${order.latencyMs.mean} ms (goal <= ${ORDER_IN_DO_GOAL_MS} ms); raw SQL insert: mean ${sql.latencyMs.mean} ms`);
+    ctx.log(`  ledger unit: drizzle mean ${drizzleUnit.latencyMs.mean} ms vs raw SQL ${rawUnit.latencyMs.mean} ms`);
     return {
-      measurements: [sql, order],
-      ratios: ratiosOf(order, sql),
+      measurements: [sql, order, rawUnit, drizzleUnit],
+      ratios: [...ratiosOf(order, sql), ...ratiosOf(drizzleUnit, rawUnit)],
       notes: [
         `Goal (trading-core issue): mean in-DO cost <= ${ORDER_IN_DO_GOAL_MS} ms; measured mean ${order.latencyMs.mean} ms: ${order.latencyMs.mean <= ORDER_IN_DO_GOAL_MS ? "met" : "NOT met"}.`,
         `${data.orderMs.length} batches of ${data.perBatch}; workerd's clock does not move inside synchronous code, so each sample is a whole batch's time / ${data.perBatch}. Samples have millisecond resolution per batch (±${(1 / data.perBatch).toFixed(3)} ms per order).`,
-        "Each order: idempotency lookup, trade bucket, filters, risk checks, position math, 7 SQL writes in one transaction. The raw insert is one row per transaction.",
+        "Each order: trade bucket, ledger reads, filters, risk checks, position math, order/fill/position/balance/daily-PnL/event/outbox writes in one transaction. The raw insert is one row per transaction.",
+        "ledger-unit-drizzle vs ledger-unit-raw: the same five statements (read balance, insert order, insert fill, update balance, append event) through drizzle's query builder and as raw SQL, in the same DO (decision: raw SQL on the order path).",
       ],
     };
   },
