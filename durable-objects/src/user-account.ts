@@ -81,6 +81,8 @@ export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, Pos
 export const PAPER_STARTING_BALANCE = "10000";
 /** Binance's default taker fee: 0.1% (charged on every paper fill). */
 export const TAKER_FEE_RATE = "0.001";
+/** A hub price older than this is not used as a position's mark. */
+const MARK_MAX_AGE_MS = 10_000;
 /** How long after a failed delivery the alarm retries trigger registrations. */
 const TRIGGER_SYNC_RETRY_MS = 1000;
 
@@ -505,6 +507,8 @@ export class UserAccount extends DurableObject<Env> {
       this.ctx.storage.sql.exec("UPDATE orders SET last_fire = ? WHERE id = ?", fire.fireSeq, row.id);
       const now = Date.now();
       const tick = tickFromWire(fire.tick);
+      // The fire's tick is the freshest price this account sees for the symbol: mark to it.
+      this.ctx.storage.sql.exec("UPDATE positions SET mark = ? WHERE symbol = ?", tick.price.toString(), row.symbol);
       const rules = symbolRules(row.symbol)!;
       const step = units(rules.stepSize);
       const ledger = this.ledger(now);
@@ -680,8 +684,28 @@ export class UserAccount extends DurableObject<Env> {
     return { orders: page.map(orderView), nextCursor: rows.length > limit ? String(page.at(-1)!.seq) : null };
   }
 
-  account(): AccountView {
+  /**
+   * The account marked to market: each open position's mark is refreshed from its symbol's hub
+   * (last price, when younger than MARK_MAX_AGE_MS) and stored, so margin checks of later orders
+   * see it too.
+   */
+  async account(): Promise<AccountView> {
     this.ensureLedger();
+    const open = [...this.positions().values()].filter((p) => p.qty !== 0n);
+    if (open.length > 0) {
+      const now = Date.now();
+      const tickers = await Promise.all(open.map((p) => this.env.SYMBOL_HUB.getByName(p.symbol).latest().catch(() => null)));
+      this.ctx.storage.transactionSync(() => {
+        open.forEach((p, i) => {
+          const t = tickers[i];
+          if (t && now - t.eventTime <= MARK_MAX_AGE_MS) this.ctx.storage.sql.exec("UPDATE positions SET mark = ? WHERE symbol = ?", units(t.price).toString(), p.symbol);
+        });
+      });
+    }
+    return this.accountView();
+  }
+
+  private accountView(): AccountView {
     const settings = this.settings();
     const balance = this.balance();
     const positions = this.positions();

@@ -334,6 +334,20 @@ describe("cancel and amend", () => {
   });
 });
 
+describe("mark to market", () => {
+  it("the account shows unrealized PnL at the hub's current price, and margin checks use it", async () => {
+    await tick("BNBUSDT", { price: "600.00", bid: "599.99", ask: "600.00" });
+    const u = await register();
+    await placed(u, { symbol: "BNBUSDT", side: "buy", quantity: "10" });
+    await tick("BNBUSDT", { price: "550.00", bid: "549.99", ask: "550.00" });
+    const acct = await get<Account & { unrealizedPnl: string; equity: string }>(u, "/api/trading/account");
+    expect(acct.unrealizedPnl).toBe("-500");
+    expect(acct.equity).toBe("9494"); // 10000 - 6 fee - 500
+    expect(acct.positions[0]).toMatchObject({ symbol: "BNBUSDT", quantity: "10" });
+    expect((acct.positions[0] as unknown as { markPrice: string }).markPrice).toBe("550");
+  });
+});
+
 describe("order request validation", () => {
   it("rejects inconsistent order shapes with 400 naming the field", async () => {
     const u = await register();
