@@ -77,8 +77,14 @@ import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWir
 
 export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, PositionView, RateLimits, TradeView } from "./account/views";
 
-/** Paper accounts start with this much USDT. */
+/** Paper accounts start with this much USDT unless PAPER_STARTING_BALANCE (wrangler.toml) says otherwise. */
 export const PAPER_STARTING_BALANCE = "10000";
+
+/** The configured starting balance when it is a positive amount of at most 1e12 USDT with ≤ 8 decimals. */
+export function startingBalance(configured: string | undefined): string {
+  if (configured && /^\d{1,12}(\.\d{1,8})?$/.test(configured) && units(configured) > 0n) return configured;
+  return PAPER_STARTING_BALANCE;
+}
 /** Binance's default taker fee: 0.1% (charged on every paper fill). */
 export const TAKER_FEE_RATE = "0.001";
 /** A hub price older than this is not used as a position's mark. */
@@ -1047,7 +1053,7 @@ export class UserAccount extends DurableObject<Env> {
     sql.exec(
       "INSERT INTO balances (asset, wallet, realized_pnl, fees_paid) VALUES (?, ?, '0', '0') ON CONFLICT (asset) DO NOTHING",
       USDT,
-      units(PAPER_STARTING_BALANCE).toString(),
+      units(startingBalance(this.env.PAPER_STARTING_BALANCE)).toString(),
     );
     this.ledgerReady = true;
   }
