@@ -18,6 +18,9 @@ export default defineConfig(async () => {
             BRIDGE_TOKEN: "test-bridge-token-0123456789abcdef",
             // Nothing listens here: the bridge is "down" unless a test says otherwise.
             BRIDGE_URL: "http://127.0.0.1:9",
+            // Realtime tunables shrunk so resend and slow-consumer tests run in milliseconds.
+            WS_RESEND_BASE_MS: "40",
+            WS_SLOW_CONSUMER_FRAMES: "40",
           },
         },
       }),

@@ -6,13 +6,32 @@
  * A socket arrives either authenticated (the Worker verified the token from
  * `Sec-WebSocket-Protocol`) or pending: then its first frame must be `{"type":"auth"}` within
  * AUTH_DEADLINE_MS, or it is closed with 4401.
+ *
+ * The private stream: the user's UserAccount pushes its new events here (`deliverEvents`) while
+ * the user has a socket on this shard (`presence`). Each event carries the user's sequence number
+ * and must be acknowledged; unacknowledged ones are resent EVENT_RESENDS times (1, 2, 4 s) by the
+ * alarm, then wait for the client's `resume {lastSeq}`, which replays exactly what it missed from
+ * the account's event log and restores the session's subscriptions.
+ *
+ * Protection: MAX_CLIENT_FRAMES_PER_SEC inbound frames per connection (error frame, close 1008 if
+ * it goes on), MAX_CLIENT_FRAME_BYTES per frame, MAX_SOCKETS_PER_USER, a slow consumer (more than
+ * SLOW_CONSUMER_FRAMES market-data frames unacknowledged) is warned and then closed (4008) — the
+ * others on the shard are not held back; idle sockets (no frame, no heartbeat for IDLE_TIMEOUT_MS)
+ * are closed by the alarm. Heartbeats (`{"type":"ping"}`) are answered by the runtime without
+ * waking the DO.
  */
 import { DurableObject } from "cloudflare:workers";
 import {
   ClientFrame,
+  EVENT_RESENDS,
+  IDLE_TIMEOUT_MS,
   MAX_CLIENT_FRAME_BYTES,
+  MAX_CLIENT_FRAMES_PER_SEC,
+  MAX_REPLAY,
+  MAX_SOCKETS_PER_USER,
   MAX_SUBSCRIPTIONS,
   PROTOCOL_VERSION,
+  SLOW_CONSUMER_FRAMES,
   parseChannel,
   type Channel,
   type MarketUpdate,
@@ -21,11 +40,22 @@ import {
 } from "@bot-core/core";
 import { verifyAccessToken } from "../../workers/api/src/auth/access-token";
 import type { Env } from "../../workers/api/src/env";
+import type { StoredEvent } from "./user-account";
 
 export const HEARTBEAT_MS = 30_000;
 export const AUTH_DEADLINE_MS = 10_000;
 /** Close code for authentication failures (4000-4999 are application codes). */
 export const CLOSE_UNAUTHORIZED = 4401;
+/** Close code for a consumer that fell too far behind. */
+export const CLOSE_SLOW_CONSUMER = 4008;
+/** Close code for a policy violation (flooding). */
+export const CLOSE_POLICY = 1008;
+/** Positive integer from a var, or the fallback. */
+function tunable(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isSafeInteger(n) && n > 0 ? n : fallback;
+}
+const IDLE_SWEEP_MS = 60_000;
 
 /** Headers the Worker sets when it forwards an upgrade to a shard. Never taken from clients. */
 export const GATEWAY_HEADERS = {
@@ -43,14 +73,51 @@ interface SocketSession {
   authDeadline: number | null;
   subs: string[];
   connectedAt: number;
+  /** The tab's session id, once it sent `resume`. */
+  sessionId?: string;
+  /** Events up to this seq existed when the socket came online; later ones are pushed live. */
+  liveFrom: number;
+  /** Highest private event seq sent, and acknowledged. */
+  lastSent: number;
+  lastAcked: number;
+  resends: number;
+  resendAt: number | null;
+  /** Last inbound frame (heartbeats answered by the runtime are read from it separately). */
+  lastFrameAt: number;
+}
+
+/** Per-connection counters kept in memory only (a hibernated socket was quiet anyway). */
+interface Flow {
+  mdSent: number;
+  mdAcked: number;
+  warned: boolean;
+  windowStart: number;
+  inbound: number;
+  strikes: number;
+}
+
+export interface GatewayStats {
+  sockets: number;
+  channels: number;
+  sent: Record<string, number>;
+  slowConsumersClosed: number;
+  floodsClosed: number;
 }
 
 export class Gateway extends DurableObject<Env> {
   private shardName: string | null = null;
   private subsCache = new WeakMap<WebSocket, Set<string>>();
+  private flows = new WeakMap<WebSocket, Flow>();
+  private sent: Record<string, number> = {};
+  private slowClosed = 0;
+  private floodClosed = 0;
+  private readonly resendBaseMs: number;
+  private readonly slowFrames: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.resendBaseMs = tunable(env.WS_RESEND_BASE_MS, 1000);
+    this.slowFrames = tunable(env.WS_SLOW_CONSUMER_FRAMES, SLOW_CONSUMER_FRAMES);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -61,20 +128,33 @@ export class Gateway extends DurableObject<Env> {
     const shard = request.headers.get(GATEWAY_HEADERS.shard);
     if (shard) await this.rememberShard(shard);
     const userId = request.headers.get(GATEWAY_HEADERS.userId);
+    if (userId && this.socketsOf(userId).length >= MAX_SOCKETS_PER_USER) {
+      return Response.json(
+        { error: { code: "too_many_connections", message: `at most ${MAX_SOCKETS_PER_USER} open sockets per user; close another tab` } },
+        { status: 429, headers: { "Retry-After": "5" } },
+      );
+    }
     const now = Date.now();
+    const liveFrom = userId ? await this.goOnline(userId) : 0;
     const session: SocketSession = {
       userId,
       tokenExp: Number(request.headers.get(GATEWAY_HEADERS.tokenExp) ?? 0),
       authDeadline: userId ? null : now + AUTH_DEADLINE_MS,
       subs: [],
       connectedAt: now,
+      liveFrom,
+      lastSent: liveFrom,
+      lastAcked: liveFrom,
+      resends: 0,
+      resendAt: null,
+      lastFrameAt: now,
     };
     const pair = new WebSocketPair();
     const server = pair[1];
-    this.ctx.acceptWebSocket(server);
+    this.ctx.acceptWebSocket(server, userId ? [userTag(userId)] : []);
     server.serializeAttachment(session);
     if (userId) this.send(server, this.welcome(userId));
-    else await this.scheduleAlarm(session.authDeadline!);
+    await this.scheduleAlarm(session.authDeadline ?? now + IDLE_SWEEP_MS);
 
     const headers = new Headers();
     const protocol = request.headers.get(GATEWAY_HEADERS.subprotocol);
@@ -97,26 +177,73 @@ export class Gateway extends DurableObject<Env> {
     } catch {
       // already closed
     } finally {
-      await this.updateInterest(ws);
+      await this.socketGone(ws);
     }
   }
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     console.error(JSON.stringify({ level: "warn", msg: "Gateway socket error", error: String(error) }));
-    await this.updateInterest(ws);
+    await this.socketGone(ws);
   }
 
-  /** Closes sockets that did not authenticate in time. */
+  /**
+   * Closes sockets that did not authenticate in time and idle ones; resends unacknowledged
+   * private events (EVENT_RESENDS times, backoff doubling), then leaves them to `resume`.
+   */
   override async alarm(): Promise<void> {
     const now = Date.now();
     let next: number | null = null;
-    for (const ws of this.ctx.getWebSockets()) {
+    const wake = (at: number) => {
+      next = Math.min(next ?? at, at);
+    };
+    const sockets = this.ctx.getWebSockets();
+    for (const ws of sockets) {
       const s = this.session(ws);
-      if (!s || s.authDeadline === null) continue;
-      if (s.authDeadline <= now) this.closeUnauthorized(ws, "authentication timed out");
-      else next = Math.min(next ?? s.authDeadline, s.authDeadline);
+      if (!s) continue;
+      if (s.authDeadline !== null) {
+        if (s.authDeadline <= now) this.closeUnauthorized(ws, "authentication timed out");
+        else wake(s.authDeadline);
+        continue;
+      }
+      const heartbeat = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
+      if (now - Math.max(s.lastFrameAt, heartbeat) > IDLE_TIMEOUT_MS) {
+        this.closeWith(ws, 1000, "idle: no frame or heartbeat for 5 minutes");
+        continue;
+      }
+      if (s.resendAt !== null) {
+        if (s.resendAt <= now) await this.resend(ws, s, now);
+        const after = this.session(ws);
+        if (after?.resendAt != null) wake(after.resendAt);
+      }
     }
-    if (next !== null) await this.scheduleAlarm(next);
+    if (sockets.length > 0) wake(now + IDLE_SWEEP_MS);
+    if (next !== null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /**
+   * New private events from the user's account: each socket of the user gets those it has not
+   * been sent, in order; unacknowledged ones are scheduled for a resend.
+   */
+  async deliverEvents(input: { userId: string; events: StoredEvent[] }): Promise<{ sockets: number }> {
+    const sockets = this.socketsOf(input.userId);
+    const now = Date.now();
+    let resendAt: number | null = null;
+    for (const ws of sockets) {
+      const s = this.session(ws);
+      if (!s || s.userId !== input.userId) continue;
+      let lastSent = s.lastSent;
+      for (const e of input.events) {
+        if (e.seq <= lastSent) continue;
+        this.sendEvent(ws, e);
+        lastSent = e.seq;
+      }
+      if (lastSent === s.lastSent) continue;
+      const next: SocketSession = { ...s, lastSent, ...(s.resendAt === null ? { resendAt: now + this.resendBaseMs, resends: 0 } : {}) };
+      ws.serializeAttachment(next);
+      resendAt = Math.min(resendAt ?? next.resendAt!, next.resendAt!);
+    }
+    if (resendAt !== null) await this.scheduleAlarm(resendAt);
+    return { sockets: sockets.length };
   }
 
   /**
@@ -139,22 +266,34 @@ export class Gateway extends DurableObject<Env> {
       const parts: string[] = [];
       for (const [channel, list] of byChannel) if (subs.has(channel)) parts.push(...list);
       if (parts.length === 0) continue;
+      const flow = this.flowOf(ws);
+      const behind = flow.mdSent - flow.mdAcked;
+      if (behind >= 2 * this.slowFrames) {
+        this.slowClosed++;
+        this.closeWith(ws, CLOSE_SLOW_CONSUMER, `slow consumer: ${behind} market-data frames unacknowledged`);
+        continue;
+      }
+      if (behind >= this.slowFrames && !flow.warned) {
+        flow.warned = true;
+        this.send(ws, { type: "warning", code: "slow_consumer", message: `${behind} market-data frames unacknowledged; at ${2 * this.slowFrames} the connection is closed` });
+      }
       try {
-        ws.send(`{"type":"md","sentAt":${sentAt},"updates":[${parts.join(",")}]}`);
+        ws.send(`{"type":"md","n":${++flow.mdSent},"sentAt":${sentAt},"updates":[${parts.join(",")}]}`);
         frames++;
       } catch {
         // the socket is closing; its close handler cleans up
       }
     }
+    this.sent.md = (this.sent.md ?? 0) + frames;
     return frames;
   }
 
-  /** Number of open sockets and distinct channels (health and tests). */
-  stats(): { sockets: number; channels: number } {
+  /** Open sockets, distinct channels, frames sent by type, sockets closed for being slow or flooding. */
+  stats(): GatewayStats {
     const channels = new Set<string>();
     const sockets = this.ctx.getWebSockets();
     for (const ws of sockets) for (const c of this.subsOf(ws)) channels.add(c);
-    return { sockets: sockets.length, channels: channels.size };
+    return { sockets: sockets.length, channels: channels.size, sent: { ...this.sent }, slowConsumersClosed: this.slowClosed, floodsClosed: this.floodClosed };
   }
 
   // -------------------------------------------------------------------------------------------
@@ -162,9 +301,10 @@ export class Gateway extends DurableObject<Env> {
   private async handleMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const session = this.session(ws);
     if (!session) return this.closeUnauthorized(ws, "unknown session");
+    if (this.flooding(ws)) return;
     if (typeof message !== "string") return this.sendError(ws, "bad_frame", "binary frames are not supported; send JSON text");
     if (message.length > MAX_CLIENT_FRAME_BYTES) {
-      return this.sendError(ws, "bad_frame", `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes`);
+      return this.sendError(ws, "frame_too_large", `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes`);
     }
     let raw: unknown;
     try {
@@ -189,6 +329,10 @@ export class Gateway extends DurableObject<Env> {
     }
 
     switch (frame.type) {
+      case "ack":
+        return this.acknowledge(ws, session, frame.seq, frame.md);
+      case "resume":
+        return this.resume(ws, session, frame.sessionId, frame.lastSeq);
       case "ping":
         return this.send(ws, { type: "pong", ...(frame.t === undefined ? {} : { t: frame.t }), serverTime: Date.now() });
       case "subscribe": {
@@ -198,6 +342,7 @@ export class Gateway extends DurableObject<Env> {
         }
         this.saveSubs(ws, session, next);
         this.send(ws, { type: "subscribed", ...(frame.id ? { id: frame.id } : {}), channels: frame.channels });
+        await this.rememberSessionSubs(session, next);
         await this.updateInterest();
         return this.sendSnapshots(ws, frame.channels);
       }
@@ -206,6 +351,7 @@ export class Gateway extends DurableObject<Env> {
         for (const c of frame.channels) next.delete(c);
         this.saveSubs(ws, session, next);
         this.send(ws, { type: "unsubscribed", ...(frame.id ? { id: frame.id } : {}), channels: frame.channels });
+        await this.rememberSessionSubs(session, next);
         return this.updateInterest();
       }
     }
@@ -218,9 +364,23 @@ export class Gateway extends DurableObject<Env> {
       return this.closeUnauthorized(ws, "token refused");
     }
     const wasPending = session.userId === null;
-    const next: SocketSession = { ...session, userId: result.claims.sub, tokenExp: result.claims.exp, authDeadline: null };
+    if (wasPending && this.socketsOf(result.claims.sub).length >= MAX_SOCKETS_PER_USER) {
+      this.sendError(ws, "rate_limited", `at most ${MAX_SOCKETS_PER_USER} open sockets per user`);
+      return this.closeWith(ws, CLOSE_POLICY, "too many connections");
+    }
+    const liveFrom = wasPending ? await this.goOnline(result.claims.sub) : session.liveFrom;
+    const next: SocketSession = {
+      ...session,
+      userId: result.claims.sub,
+      tokenExp: result.claims.exp,
+      authDeadline: null,
+      ...(wasPending ? { liveFrom, lastSent: liveFrom, lastAcked: liveFrom } : {}),
+    };
     ws.serializeAttachment(next);
-    if (wasPending) this.send(ws, this.welcome(result.claims.sub));
+    if (wasPending) {
+      this.lateAuthed().add(ws);
+      this.send(ws, this.welcome(result.claims.sub));
+    }
   }
 
   /** Sends the latest known ticker of each newly subscribed ticker/book channel at once. */
@@ -237,6 +397,163 @@ export class Gateway extends DurableObject<Env> {
       for (const c of channels) if (c === `ticker:${t.symbol}` || c === `book:${t.symbol}`) updates.push({ ...t, channel: c });
     }
     if (updates.length > 0) this.send(ws, { type: "md", sentAt: Date.now(), updates });
+  }
+
+  /** Cumulative ack of private events, and the market-data frame count for flow control. */
+  private acknowledge(ws: WebSocket, session: SocketSession, seq: number | undefined, md: number | undefined): void {
+    if (md !== undefined) {
+      const flow = this.flowOf(ws);
+      if (md > flow.mdAcked && md <= flow.mdSent) flow.mdAcked = md;
+      if (flow.mdSent - flow.mdAcked < this.slowFrames) flow.warned = false;
+    }
+    const now = Date.now();
+    let next: SocketSession = { ...session, lastFrameAt: now };
+    if (seq !== undefined && seq > session.lastAcked) {
+      const lastAcked = Math.min(seq, session.lastSent);
+      next = { ...next, lastAcked, ...(lastAcked >= session.lastSent ? { resendAt: null, resends: 0 } : {}) };
+    }
+    ws.serializeAttachment(next);
+  }
+
+  /**
+   * A (re)connected tab: restores the subscriptions its session had and replays the private events
+   * after `lastSeq` up to where the live stream of this socket starts — each missed event once, in
+   * order (`more: true` when over MAX_REPLAY: resume again from the last one).
+   */
+  private async resume(ws: WebSocket, session: SocketSession, sessionId: string, lastSeq: number): Promise<void> {
+    const userId = session.userId!;
+    const stored = (await this.ctx.storage.get<string[]>(sessionKey(userId, sessionId))) ?? [];
+    const subs = new Set([...session.subs, ...stored].filter((c) => parseChannel(c) !== undefined));
+    // Everything after lastSeq that this socket will not get live: what existed when it came
+    // online, and what was sent live but not acknowledged.
+    const upTo = Math.max(session.liveFrom, session.lastSent, lastSeq);
+    const { events, more }: { events: StoredEvent[]; more: boolean } =
+      lastSeq < upTo ? await this.env.USER_ACCOUNT.getByName(userId).eventsSince(lastSeq, MAX_REPLAY, upTo) : { events: [], more: false };
+    for (const e of events) this.sendEvent(ws, e, true);
+    const fresh = this.session(ws) ?? session;
+    const replayedTo = events.at(-1)?.seq ?? lastSeq;
+    const next: SocketSession = {
+      ...fresh,
+      sessionId,
+      subs: [...subs],
+      lastFrameAt: Date.now(),
+      lastAcked: lastSeq,
+      lastSent: Math.max(fresh.lastSent, replayedTo),
+      resends: 0,
+      resendAt: Math.max(fresh.lastSent, replayedTo) > lastSeq ? Date.now() + this.resendBaseMs : null,
+    };
+    ws.serializeAttachment(next);
+    this.subsCache.set(ws, subs);
+    if (next.resendAt !== null) await this.scheduleAlarm(next.resendAt);
+    await this.rememberSessionSubs(next, subs);
+    this.send(ws, { type: "resumed", sessionId, lastSeq, replayed: events.length, channels: [...subs] as Channel[], more });
+    await this.updateInterest();
+    await this.sendSnapshots(ws, [...subs] as Channel[]);
+  }
+
+  /** Resends the unacknowledged events of one socket, or gives up after EVENT_RESENDS tries. */
+  private async resend(ws: WebSocket, s: SocketSession, now: number): Promise<void> {
+    if (s.lastAcked >= s.lastSent || s.userId === null) {
+      ws.serializeAttachment({ ...s, resendAt: null, resends: 0 });
+      return;
+    }
+    if (s.resends >= EVENT_RESENDS) {
+      // Given up: the client's next `resume` replays them.
+      ws.serializeAttachment({ ...s, resendAt: null });
+      return;
+    }
+    try {
+      const { events }: { events: StoredEvent[] } = await this.env.USER_ACCOUNT.getByName(s.userId).eventsSince(s.lastAcked, MAX_REPLAY, s.lastSent);
+      for (const e of events) this.sendEvent(ws, e);
+    } catch {
+      // the account is unreachable: try again at the next step
+    }
+    const resends = s.resends + 1;
+    const current = this.session(ws) ?? s;
+    ws.serializeAttachment({ ...current, resends, resendAt: now + this.resendBaseMs * 2 ** resends });
+  }
+
+  /** Counts inbound frames per second; over the limit: an error frame, then close 1008 if it goes on. */
+  private flooding(ws: WebSocket): boolean {
+    const flow = this.flowOf(ws);
+    const now = Date.now();
+    if (now - flow.windowStart >= 1000) {
+      flow.strikes = flow.inbound > MAX_CLIENT_FRAMES_PER_SEC ? flow.strikes + 1 : 0;
+      flow.windowStart = now;
+      flow.inbound = 0;
+    }
+    flow.inbound++;
+    if (flow.inbound <= MAX_CLIENT_FRAMES_PER_SEC) return false;
+    if (flow.inbound === MAX_CLIENT_FRAMES_PER_SEC + 1) {
+      this.sendError(ws, "rate_limited", `at most ${MAX_CLIENT_FRAMES_PER_SEC} frames per second; further frames in this second are dropped`);
+    }
+    if (flow.inbound >= 2 * MAX_CLIENT_FRAMES_PER_SEC || flow.strikes >= 2) {
+      this.floodClosed++;
+      this.closeWith(ws, CLOSE_POLICY, "too many frames");
+    }
+    return true;
+  }
+
+  private flowOf(ws: WebSocket): Flow {
+    let f = this.flows.get(ws);
+    if (!f) {
+      f = { mdSent: 0, mdAcked: 0, warned: false, windowStart: 0, inbound: 0, strikes: 0 };
+      this.flows.set(ws, f);
+    }
+    return f;
+  }
+
+  /** Tells the user's account that the user has a socket here; returns the seq the live stream starts after. */
+  private async goOnline(userId: string): Promise<number> {
+    const shard = await this.getShardName();
+    if (!shard) return 0;
+    try {
+      return (await this.env.USER_ACCOUNT.getByName(userId).presence({ shard, online: true })).lastSeq;
+    } catch {
+      return 0;
+    }
+  }
+
+  private async socketGone(ws: WebSocket): Promise<void> {
+    const s = this.session(ws);
+    this.lateAuth?.delete(ws);
+    await this.updateInterest(ws);
+    if (s?.userId && this.socketsOf(s.userId).filter((o) => o !== ws && o.readyState === WebSocket.OPEN).length === 0) {
+      const shard = await this.getShardName();
+      if (shard) await this.env.USER_ACCOUNT.getByName(s.userId).presence({ shard, online: false }).catch(() => undefined);
+    }
+  }
+
+  private lateAuth: Set<WebSocket> | undefined;
+
+  /** Sockets that authenticated by frame (they carry no user tag); rebuilt once after a wake-up. */
+  private lateAuthed(): Set<WebSocket> {
+    if (!this.lateAuth) {
+      this.lateAuth = new Set();
+      for (const ws of this.ctx.getWebSockets()) {
+        if (this.ctx.getTags(ws).length === 0 && this.session(ws)?.userId) this.lateAuth.add(ws);
+      }
+    }
+    return this.lateAuth;
+  }
+
+  /** The user's open sockets on this shard. */
+  private socketsOf(userId: string): WebSocket[] {
+    const tagged = this.ctx.getWebSockets(userTag(userId));
+    const late = [...this.lateAuthed()].filter((ws) => this.session(ws)?.userId === userId);
+    return late.length ? [...tagged, ...late] : tagged;
+  }
+
+  private async rememberSessionSubs(session: SocketSession, subs: Set<string>): Promise<void> {
+    if (session.sessionId && session.userId) await this.ctx.storage.put(sessionKey(session.userId, session.sessionId), [...subs]);
+  }
+
+  private closeWith(ws: WebSocket, code: number, reason: string): void {
+    try {
+      ws.close(code, reason.slice(0, 120));
+    } catch {
+      // already closed
+    }
   }
 
   private session(ws: WebSocket): SocketSession | null {
@@ -287,10 +604,22 @@ export class Gateway extends DurableObject<Env> {
   }
 
   private welcome(userId: string): ServerFrame {
+    this.sent.welcome = (this.sent.welcome ?? 0) + 1;
     return { type: "welcome", v: PROTOCOL_VERSION, userId, serverTime: Date.now(), heartbeatMs: HEARTBEAT_MS };
   }
 
+  /** An `event` frame built around the stored JSON payload (not parsed and re-serialized). */
+  private sendEvent(ws: WebSocket, e: StoredEvent, replay = false): void {
+    this.sent.event = (this.sent.event ?? 0) + 1;
+    try {
+      ws.send(`{"type":"event","seq":${e.seq},"event":{"type":${JSON.stringify(e.type)},"ts":${e.ts},"payload":${e.payload}}${replay ? ',"replay":true' : ""}}`);
+    } catch {
+      // closing
+    }
+  }
+
   private send(ws: WebSocket, frame: ServerFrame): void {
+    this.sent[frame.type] = (this.sent[frame.type] ?? 0) + 1;
     try {
       ws.send(JSON.stringify(frame));
     } catch {
@@ -310,3 +639,6 @@ export class Gateway extends DurableObject<Env> {
     }
   }
 }
+
+const userTag = (userId: string) => `u:${userId}`;
+const sessionKey = (userId: string, sessionId: string) => `sess:${userId}:${sessionId}`;

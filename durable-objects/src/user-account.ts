@@ -92,6 +92,14 @@ const MARK_MAX_AGE_MS = 10_000;
 /** How long after a failed delivery the alarm retries trigger registrations. */
 const TRIGGER_SYNC_RETRY_MS = 1000;
 
+/** One entry of the account's event log; `payload` is JSON text (sent to clients as it is). */
+export interface StoredEvent {
+  seq: number;
+  type: string;
+  ts: number;
+  payload: string;
+}
+
 /** The best bid/ask (with the quantities shown) and last price when the request arrived. */
 export interface Quote {
   price: string;
@@ -177,6 +185,9 @@ export class UserAccount extends DurableObject<Env> {
   private settingsCache: Settings | undefined;
   /** Settings and balance rows exist (they are never deleted). */
   private ledgerReady = false;
+  /** The gateway shard holding the user's sockets, or null when none is open (cached `meta` rows). */
+  private presenceCache: { shard: string | null; delivered: number } | undefined;
+  private pushing: Promise<void> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -240,7 +251,10 @@ export class UserAccount extends DurableObject<Env> {
    */
   async placeOrder(input: PlaceOrderInput): Promise<OrderResult> {
     const result = this.submitOrder(input);
-    if (result.ok && !result.replayed && this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    if (result.ok && !result.replayed) {
+      this.pushEvents();
+      if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    }
     return result;
   }
 
@@ -437,6 +451,7 @@ export class UserAccount extends DurableObject<Env> {
       this.queueRemoval(next);
       return { ok: true, order: orderView(next) };
     });
+    this.pushEvents();
     if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
     return result;
   }
@@ -495,6 +510,7 @@ export class UserAccount extends DurableObject<Env> {
       this.queueTrigger(this.triggerOf(next, this.userId()));
       return { ok: true, order: orderView(next) };
     });
+    this.pushEvents();
     if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
     return result;
   }
@@ -577,13 +593,87 @@ export class UserAccount extends DurableObject<Env> {
       if (isWorking(current.status)) current = this.setStatus(current, "cancel", now, "the position it protected is smaller than the order");
       return this.fireResult(true, effects);
     });
+    this.pushEvents();
     if (this.hasPendingTriggerSync()) void this.flushTriggerSync();
     return result;
   }
 
-  /** The alarm delivers trigger registrations a hub has not confirmed yet. */
+  /** The alarm delivers trigger registrations a hub has not confirmed yet, and private events a gateway did not take. */
   override async alarm(): Promise<void> {
     if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    this.pushEvents();
+    await this.pushing;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The private stream
+
+  /**
+   * The gateway shard tells the account where the user's sockets are (`online`) or that the last
+   * one closed. Persisted: an evicted account must still push.
+   */
+  presence(input: { shard: string; online: boolean }): { lastSeq: number } {
+    const p = this.presenceState();
+    const shard = input.online ? input.shard : p.shard === input.shard ? null : p.shard;
+    const lastSeq = this.lastEventSeq();
+    // A socket that comes online catches up with `resume`; pushes start after what exists now.
+    const delivered = input.online && p.shard === null ? lastSeq : p.delivered;
+    this.ctx.storage.transactionSync(() => {
+      const upsert = "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value";
+      this.ctx.storage.sql.exec(upsert, "gateway_shard", shard ?? "");
+      this.ctx.storage.sql.exec(upsert, "delivered_seq", String(delivered));
+    });
+    this.presenceCache = { shard, delivered };
+    return { lastSeq };
+  }
+
+  /** Private events after `afterSeq`, in order (a resume's replay, and the gateway's resends). */
+  eventsSince(afterSeq: number, limit: number, upToSeq = Number.MAX_SAFE_INTEGER): { events: StoredEvent[]; more: boolean } {
+    const n = Math.max(1, Math.min(1000, limit));
+    const rows = this.ctx.storage.sql
+      .exec<{ seq: number; type: string; payload: string; ts: number }>("SELECT seq, type, payload, ts FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?", afterSeq, upToSeq, n + 1)
+      .toArray();
+    return { events: rows.slice(0, n), more: rows.length > n };
+  }
+
+  private lastEventSeq(): number {
+    return this.ctx.storage.sql.exec<{ s: number | null }>("SELECT MAX(seq) AS s FROM events").one().s ?? 0;
+  }
+
+  private presenceState(): { shard: string | null; delivered: number } {
+    if (!this.presenceCache) {
+      const rows = new Map(this.ctx.storage.sql.exec<{ key: string; value: string }>("SELECT key, value FROM meta").toArray().map((r) => [r.key, r.value]));
+      const shard = rows.get("gateway_shard") || null;
+      this.presenceCache = { shard, delivered: Number(rows.get("delivered_seq") ?? 0) };
+    }
+    return this.presenceCache;
+  }
+
+  /**
+   * Pushes new events to the user's gateway shard when the user has a socket open; in order, one
+   * push at a time; a failed push is retried by the alarm. Never awaited on the order path: a
+   * client that misses one sees the gap (sequence numbers) and resumes.
+   */
+  private pushEvents(): void {
+    if (this.presenceState().shard === null || this.pushing) return;
+    this.pushing = (async () => {
+      try {
+        for (let round = 0; round < 20; round++) {
+          const p = this.presenceState();
+          if (p.shard === null) return;
+          const { events } = this.eventsSince(p.delivered, 200);
+          if (events.length === 0) return;
+          await this.env.GATEWAY.getByName(p.shard).deliverEvents({ userId: this.userId(), events });
+          const delivered = events.at(-1)!.seq;
+          this.ctx.storage.sql.exec("INSERT INTO meta (key, value) VALUES ('delivered_seq', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", String(delivered));
+          this.presenceCache = { ...this.presenceState(), delivered };
+        }
+      } catch {
+        await this.ctx.storage.setAlarm(Date.now() + 1000);
+      } finally {
+        this.pushing = undefined;
+      }
+    })();
   }
 
   riskSettings(): RiskSettings & { maxLeverage: number } {
@@ -594,6 +684,12 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Updates risk settings; a leverage above the cap or one that would leave free margin negative is refused. */
   updateRiskSettings(patch: Partial<RiskSettings>): { ok: true; settings: RiskSettings & { maxLeverage: number } } | { ok: false; status: 422; code: string; message: string } {
+    const result = this.applyRiskSettings(patch);
+    if (result.ok) this.pushEvents();
+    return result;
+  }
+
+  private applyRiskSettings(patch: Partial<RiskSettings>): { ok: true; settings: RiskSettings & { maxLeverage: number } } | { ok: false; status: 422; code: string; message: string } {
     return this.ctx.storage.transactionSync(() => {
       this.ensureLedger();
       const current = this.riskSettings();

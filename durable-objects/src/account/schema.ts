@@ -84,4 +84,9 @@ export const MIGRATIONS: readonly Migration[] = [
           ALTER TABLE settings ADD COLUMN max_leverage INTEGER NOT NULL DEFAULT 20;
           CREATE TABLE trigger_sync (order_id TEXT PRIMARY KEY, symbol TEXT NOT NULL, op TEXT NOT NULL, spec TEXT, created_at INTEGER NOT NULL);`,
   },
+  {
+    // Where the user's sockets are (the gateway shard) and how far the private stream was delivered.
+    version: 6,
+    sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+  },
 ];

@@ -58,9 +58,22 @@ export function channelsOf(update: MarketUpdate): Channel[] {
 // Client -> edge
 
 const RequestId = z.string().max(64).optional();
+const Seq = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+/** A tab's own id for its session: subscriptions are restored to it after a reconnect. */
+export const SessionId = z.string().regex(/^[A-Za-z0-9_-]{8,64}$/, "8-64 letters, digits, _ or -");
 
 export const ClientFrame = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("auth"), token: z.string().min(1).max(4096) }),
+  /**
+   * After (re)connecting: replay the private events after `lastSeq` (0 = from the start of what the
+   * log keeps) and restore the subscriptions this session had.
+   */
+  z.strictObject({ type: z.literal("resume"), sessionId: SessionId, lastSeq: Seq }),
+  /**
+   * `seq`: every private event up to it was processed (cumulative). `md`: market-data frames
+   * received so far on this connection (flow control: send at least every 500 frames).
+   */
+  z.strictObject({ type: z.literal("ack"), seq: Seq.optional(), md: Seq.optional() }),
   z.strictObject({ type: z.literal("subscribe"), id: RequestId, channels: z.array(ChannelName).min(1).max(MAX_SUBSCRIPTIONS) }),
   z.strictObject({ type: z.literal("unsubscribe"), id: RequestId, channels: z.array(ChannelName).min(1).max(MAX_SUBSCRIPTIONS) }),
   z.strictObject({ type: z.literal("ping"), t: z.number().finite().optional() }),
@@ -77,6 +90,7 @@ export const WS_ERROR_CODES = [
   "token_expired",
   "too_many_subscriptions",
   "rate_limited",
+  "frame_too_large",
   "internal",
 ] as const;
 export type WsErrorCode = (typeof WS_ERROR_CODES)[number];
@@ -86,9 +100,26 @@ export type ServerFrame =
   | { type: "subscribed"; id?: string; channels: Channel[] }
   | { type: "unsubscribed"; id?: string; channels: Channel[] }
   | { type: "pong"; t?: number; serverTime?: number }
-  /** A batch of market updates; each carries the channel it was published on. */
-  | { type: "md"; sentAt: number; updates: Array<MarketUpdate & { channel: Channel }> }
+  /**
+   * A batch of market updates; each carries the channel it was published on. `n` numbers the
+   * market-data frames of this connection (acknowledge with `{"type":"ack","md":n}`).
+   */
+  | { type: "md"; n?: number; sentAt: number; updates: Array<MarketUpdate & { channel: Channel }> }
+  /** One event of the user's private stream (orders, fills, positions, balance), in `seq` order; acknowledge it. */
+  | { type: "event"; seq: number; event: PrivateEvent; replay?: true }
+  | { type: "resumed"; sessionId: string; lastSeq: number; replayed: number; channels: Channel[]; more: boolean }
+  | { type: "warning"; code: "slow_consumer"; message: string }
   | { type: "error"; code: WsErrorCode; message: string; id?: string };
+
+/** Private event types written by the user's account (its event log). */
+export type PrivateEventType = "order.filled" | "order.updated" | "settings.updated";
+
+export interface PrivateEvent {
+  type: PrivateEventType | (string & {});
+  /** Epoch ms when the account wrote it. */
+  ts: number;
+  payload: unknown;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Bridge <-> edge

@@ -84,7 +84,7 @@ describe("/ws client sockets", () => {
     socket.send({ type: "subscribe", channels: ["ticker:BTCUSDT"], extra: 1 });
     expect(await socket.next(isType("error"))).toMatchObject({ code: "bad_frame" });
     socket.send("x".repeat(20_000));
-    expect(await socket.next(isType("error"))).toMatchObject({ code: "bad_frame" });
+    expect(await socket.next(isType("error"))).toMatchObject({ code: "frame_too_large" });
     socket.send({ type: "ping", t: 5 });
     expect(await socket.next(isType("pong"))).toMatchObject({ t: 5 });
   });

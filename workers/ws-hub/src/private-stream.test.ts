@@ -1,0 +1,176 @@
+/**
+ * The private stream and the protections of /ws, on workerd: events with the user's sequence
+ * number, acks, resends (3, then wait for a resume), resume with replay and restored
+ * subscriptions, slow consumers, floods. WS_RESEND_BASE_MS and WS_SLOW_CONSUMER_FRAMES are set
+ * to 40 in vitest.edge.config.ts so these run in milliseconds.
+ */
+import { env } from "cloudflare:workers";
+import { runDurableObjectAlarm } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { AuthResponse, MarketUpdate, TickerUpdate } from "@bot-core/core";
+import { call, openSocket, register, type TestSocket } from "../../api/test/helpers";
+import { CLOSE_POLICY, CLOSE_SLOW_CONSUMER } from "../../../durable-objects/src/gateway";
+import { shardOf } from "./index";
+
+type Frame = Record<string, unknown>;
+const isType = (type: string) => (f: Frame) => f.type === type;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function setPrice(symbol: string, price: string): Promise<void> {
+  const t: TickerUpdate = { kind: "ticker", symbol, price, bid: price, ask: price, bidQty: "100", askQty: "100", eventTime: Date.now(), bridgeTime: Date.now() };
+  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+}
+
+async function connect(user: AuthResponse): Promise<TestSocket> {
+  const { res, socket } = await openSocket("/ws", ["bot-core.v1", `bearer.${user.accessToken}`]);
+  expect(res.status).toBe(101);
+  await socket!.next(isType("welcome"));
+  return socket!;
+}
+
+const buy = (user: AuthResponse, quantity = "0.001") =>
+  call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", quantity }, headers: { authorization: `Bearer ${user.accessToken}` } });
+
+const gatewayOf = (userId: string) => env.GATEWAY.getByName(`shard-${shardOf(userId, Number(env.GATEWAY_SHARDS))}`);
+
+/** Collects `event` frames until `count` arrived (or times out). */
+async function events(socket: TestSocket, count: number): Promise<Frame[]> {
+  const out: Frame[] = [];
+  for (let i = 0; i < count; i++) out.push(await socket.next(isType("event")));
+  return out;
+}
+
+describe("the private stream", () => {
+  it("pushes the user's fills with their sequence numbers, in order", async () => {
+    await setPrice("BTCUSDT", "64000.00");
+    const user = await register();
+    const socket = await connect(user);
+    expect((await buy(user)).status).toBe(201);
+    expect((await buy(user)).status).toBe(201);
+    const got = await events(socket, 2);
+    expect(got.map((e) => (e.event as Frame).type)).toEqual(["order.filled", "order.filled"]);
+    const seqs = got.map((e) => e.seq as number);
+    expect(seqs[1]).toBe(seqs[0]! + 1);
+    expect(((got[0]!.event as Frame).payload as { order: { symbol: string } }).order.symbol).toBe("BTCUSDT");
+    socket.send({ type: "ack", seq: seqs[1] });
+  });
+
+  it("resends an unacknowledged fill 3 times, then waits for the client's resume", async () => {
+    await setPrice("BTCUSDT", "64000.00");
+    const user = await register();
+    const socket = await connect(user);
+    await buy(user);
+    const first = await socket.next(isType("event"));
+    const gateway = gatewayOf(user.user.id);
+    for (let i = 1; i <= 5; i++) {
+      await sleep(40 * 2 ** i + 20);
+      await runDurableObjectAlarm(gateway);
+    }
+    await sleep(50);
+    const copies = [first, ...socket.frames.filter((f) => (f as Frame).type === "event" && (f as Frame).seq === first.seq)];
+    expect(copies).toHaveLength(4); // the original + 3 resends, and no more
+    // The resume replays it once more (the client had not processed it).
+    socket.send({ type: "resume", sessionId: "tab-resend-1", lastSeq: (first.seq as number) - 1 });
+    const resumed = await socket.next(isType("resumed"));
+    expect(resumed).toMatchObject({ replayed: 1, lastSeq: (first.seq as number) - 1 });
+  });
+
+  it("a reconnect with the last sequence number replays exactly the missed events, in order, once, and restores the subscriptions", async () => {
+    await setPrice("BTCUSDT", "64000.00");
+    const user = await register();
+    const a = await connect(user);
+    a.send({ type: "resume", sessionId: "tab-replay-01", lastSeq: 0 });
+    await a.next(isType("resumed"));
+    a.send({ type: "subscribe", channels: ["ticker:BTCUSDT", "ticker:ETHUSDT"] });
+    await a.next(isType("subscribed"));
+    await buy(user);
+    const [seen] = await events(a, 1);
+    a.send({ type: "ack", seq: seen!.seq });
+    a.ws.close(1000);
+    await sleep(50);
+
+    // Offline: three more fills.
+    for (let i = 0; i < 3; i++) expect((await buy(user)).status).toBe(201);
+
+    const b = await connect(user);
+    b.send({ type: "resume", sessionId: "tab-replay-01", lastSeq: seen!.seq });
+    const replay = await events(b, 3);
+    const resumed = await b.next(isType("resumed"));
+    const seqs = replay.map((e) => e.seq as number);
+    expect(seqs).toEqual([seqs[0]!, seqs[0]! + 1, seqs[0]! + 2]);
+    expect(seqs[0]).toBe((seen!.seq as number) + 1);
+    expect(replay.every((e) => e.replay === true)).toBe(true);
+    expect(resumed).toMatchObject({ replayed: 3, more: false });
+    expect((resumed.channels as string[]).sort()).toEqual(["ticker:BTCUSDT", "ticker:ETHUSDT"]);
+    b.send({ type: "ack", seq: seqs[2] });
+    await sleep(150);
+    expect(b.frames.filter((f) => (f as Frame).type === "event")).toHaveLength(0); // nothing twice once acknowledged
+    // A fill after the resume arrives live, once.
+    await buy(user);
+    const [live] = await events(b, 1);
+    expect(live!.seq).toBe(seqs[2]! + 1);
+    expect(live!.replay).toBeUndefined();
+  });
+});
+
+describe("protections", () => {
+  it("warns and then cuts off a slow consumer while a normal one on the same shard keeps receiving", async () => {
+    const user = await register();
+    const slow = await connect(user);
+    const normal = await connect(user);
+    for (const s of [slow, normal]) {
+      s.send({ type: "subscribe", channels: ["ticker:SOLUSDT"] });
+      await s.next(isType("subscribed"));
+    }
+    const gateway = gatewayOf(user.user.id);
+    const update = (i: number): MarketUpdate & { channel: `ticker:${string}` } => ({
+      kind: "ticker", symbol: "SOLUSDT", price: `${150 + i / 100}`, bid: "150", ask: "150", bidQty: "1", askQty: "1", eventTime: Date.now(), bridgeTime: Date.now(), channel: "ticker:SOLUSDT",
+    });
+    let acked = 0;
+    for (let i = 0; i < 100; i++) {
+      await gateway.publish([update(i)]);
+      // The normal consumer acknowledges what it has received every few frames.
+      const mds = normal.frames.filter((f) => (f as Frame).type === "md") as Frame[];
+      const last = mds.at(-1)?.n as number | undefined;
+      if (last && last - acked >= 10) {
+        normal.send({ type: "ack", md: last });
+        acked = last;
+      }
+      await sleep(1);
+    }
+    expect(await slow.next(isType("warning"))).toMatchObject({ code: "slow_consumer" });
+    expect(await slow.closed).toMatchObject({ code: CLOSE_SLOW_CONSUMER });
+    expect(normal.frames.filter((f) => (f as Frame).type === "md").length).toBeGreaterThan(90);
+    expect(normal.frames.some((f) => (f as Frame).type === "warning")).toBe(false);
+    expect((await gateway.stats()).slowConsumersClosed).toBeGreaterThanOrEqual(1);
+  });
+
+  it("answers a flood of frames with an error frame, then closes 1008", async () => {
+    const user = await register();
+    const socket = await connect(user);
+    for (let i = 0; i < 250; i++) socket.send({ type: "ping", t: i });
+    expect(await socket.next((f) => f.type === "error" && f.code === "rate_limited")).toBeTruthy();
+    expect(await socket.closed).toMatchObject({ code: CLOSE_POLICY });
+  });
+
+  it("refuses more than 10 sockets per user with 429", async () => {
+    const user = await register();
+    const sockets = [];
+    for (let i = 0; i < 10; i++) sockets.push(await connect(user));
+    const { res } = await openSocket("/ws", ["bot-core.v1", `bearer.${user.accessToken}`]);
+    expect(res.status).toBe(429);
+    expect((await res.json<{ error: { code: string } }>()).error.code).toBe("too_many_connections");
+    for (const s of sockets) s.ws.close(1000);
+  });
+
+  it("answers a malformed resume or ack with bad_frame and keeps the socket", async () => {
+    const user = await register();
+    const socket = await connect(user);
+    socket.send({ type: "resume", sessionId: "x", lastSeq: 0 });
+    expect(await socket.next(isType("error"))).toMatchObject({ code: "bad_frame" });
+    socket.send({ type: "ack", seq: -1 });
+    expect(await socket.next(isType("error"))).toMatchObject({ code: "bad_frame" });
+    socket.send({ type: "ping", t: 1 });
+    expect(await socket.next(isType("pong"))).toMatchObject({ t: 1 });
+  });
+});
