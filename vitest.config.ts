@@ -5,6 +5,7 @@ export default defineConfig({
   test: {
     projects: [
       "./packages/core/vitest.config.ts",
+      "./packages/analysis/vitest.config.ts",
       "./vitest.edge.config.ts",
       "./containers/exchange-bridge/vitest.config.ts",
       "./web/vitest.config.ts",

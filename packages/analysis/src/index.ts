@@ -1,0 +1,3 @@
+export * from "./candle";
+export * from "./indicators";
+export * from "./indicator-set";
