@@ -5,7 +5,7 @@ import type { Candle } from "./candle";
 import { FEATURE_COUNT, featureVector } from "./features";
 import { IndicatorSet } from "./indicator-set";
 import { marketState, MIN_CANDLES } from "./market-state";
-import { actionOf, buildSignal, Signal } from "./signal";
+import { actionOf, buildSignal, Signal, tradeLevels } from "./signal";
 import { ohlc, randomWalkCandles } from "./testing/candles";
 
 const btc = symbolRules("BTCUSDT")!;
@@ -19,14 +19,14 @@ describe("buildSignal", () => {
     const state = marketState(rising());
     const s = Signal.parse(buildSignal({ symbol: "BTCUSDT", interval: "1m", rules: btc, state, model: { version: "t1", probabilityUp: 0.9, horizonBars: 5 } }));
     expect(["buy", "strong_buy"]).toContain(s.action);
-    expect(s.confidence).toBeGreaterThan(0.3);
+    expect(s.confidence).toBeGreaterThan(0.2);
     expect(s.entry).toBe("159.50");
     expect(Number(s.stopLoss)).toBeLessThan(Number(s.entry));
     expect(Number(s.takeProfit)).toBeGreaterThan(Number(s.entry));
     for (const p of [s.entry, s.stopLoss!, s.takeProfit!]) expect(onTick(p, btc.tickSize), p).toBe(true);
     expect(s.riskReward).toBeGreaterThan(1.9);
     expect(s.riskReward).toBeLessThanOrEqual(2.01);
-    expect(s.reasons.find((r) => r.source === "model")).toMatchObject({ says: "bullish", weight: 2 });
+    expect(s.reasons.find((r) => r.source === "model")).toMatchObject({ says: "bullish", weight: 1 });
     expect(s.reasons.find((r) => r.name === "trend")!.says).toBe("bullish");
     expect(s.model).toEqual({ version: "t1", probabilityUp: 0.9, horizonBars: 5 });
   });
@@ -40,13 +40,15 @@ describe("buildSignal", () => {
   });
 
   it("rounds the stop away from the entry and the target towards it (XRP tick 0.0001)", () => {
-    const base = marketState(rising());
-    const state = { ...base, close: 0.5, snapshot: { ...base.snapshot, atr14: 0.00123 } };
-    const s = buildSignal({ symbol: "XRPUSDT", interval: "1m", rules: xrp, state, model: { version: "t1", probabilityUp: 0.95, horizonBars: 5 } });
+    const s = tradeLevels(0.5, 0.00123, true, xrp);
     expect(s.entry).toBe("0.5000");
     expect(s.stopLoss).toBe("0.4981"); // 1.5 x 0.00123 = 0.001845 -> 0.0019
     expect(s.takeProfit).toBe("0.5036"); // 3 x 0.00123 = 0.00369 -> 0.0036
     expect(s.riskReward).toBe(1.89);
+    expect(tradeLevels(0.5, 0.00123, false, xrp)).toEqual({ entry: "0.5000", stopLoss: "0.5019", takeProfit: "0.4964", riskReward: 1.89 });
+    // A stop that would be at or below zero is one tick; no ATR, no levels.
+    expect(tradeLevels(0.001, 0.01, true, xrp)).toMatchObject({ entry: "0.0010", stopLoss: "0.0001", takeProfit: "0.0310" });
+    expect(tradeLevels(0.5, 0, true, xrp)).toEqual({ entry: "0.5000", stopLoss: null, takeProfit: null, riskReward: null });
   });
 
   it("no clear opinion is neutral, with no levels to trade", () => {

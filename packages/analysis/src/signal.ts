@@ -21,6 +21,8 @@ import type { MarketState } from "./market-state";
 
 export const STOP_ATR = 1.5;
 export const TARGET_ATR = 3;
+/** The model votes like one indicator: on simulated data it has no out-of-sample edge (models/MODEL_CARD.md). */
+export const MODEL_WEIGHT = 1;
 
 export const SIGNAL_ACTIONS = ["strong_buy", "buy", "neutral", "sell", "strong_sell"] as const;
 export const SignalAction = z.enum(SIGNAL_ACTIONS);
@@ -176,7 +178,7 @@ export function opinions(state: MarketState, model: ModelOpinion | null): Signal
   if (atr > 0 && sup && state.close - sup.price < 0.5 * atr) add("level", "near_support", 0.5, 0.5, `close within 0.5 ATR of support ${sup.price.toPrecision(8)} (${sup.touches} touches)`);
   if (atr > 0 && res && res.price - state.close < 0.5 * atr) add("level", "near_resistance", -0.5, 0.5, `close within 0.5 ATR of resistance ${res.price.toPrecision(8)} (${res.touches} touches)`);
   if (model) {
-    add("model", "model", (model.probabilityUp - 0.5) * 2, 2, `model ${model.version}: P(up over ${model.horizonBars} bars) = ${r2(model.probabilityUp * 100)}%`);
+    add("model", "model", (model.probabilityUp - 0.5) * 2, MODEL_WEIGHT, `model ${model.version}: P(up over ${model.horizonBars} bars) = ${r2(model.probabilityUp * 100)}%`);
   }
   return out;
 }
@@ -192,6 +194,36 @@ function toTick(x: bigint, tick: bigint, dir: "down" | "up"): bigint {
   return dir === "down" || floor === x ? floor : floor + tick;
 }
 
+export interface TradeLevels {
+  readonly entry: string;
+  readonly stopLoss: string | null;
+  readonly takeProfit: string | null;
+  readonly riskReward: number | null;
+}
+
+/**
+ * Entry (the close, on the tick), ATR stop and target on the tick: the stop rounded away from
+ * the entry, the target towards it. Stop/target are null when ATR is 0 or a level would not be
+ * a positive price distinct from the entry.
+ */
+export function tradeLevels(close: number, atr: number, long: boolean, rules: SymbolRules): TradeLevels {
+  const tick = units(rules.tickSize);
+  const decimals = pricePrecision(rules);
+  const entryUnits = toTick(BigInt(Math.round(close * 1e8)), tick, "down");
+  const atrUnits = BigInt(Math.round(Math.max(0, atr) * 1e8));
+  const entry = fmt(entryUnits, decimals);
+  if (atrUnits === 0n) return { entry, stopLoss: null, takeProfit: null, riskReward: null };
+  const stopDist = toTick((atrUnits * BigInt(STOP_ATR * 100)) / 100n, tick, "up");
+  const targetDist = toTick((atrUnits * BigInt(TARGET_ATR * 100)) / 100n, tick, "down");
+  let stop = long ? entryUnits - stopDist : entryUnits + stopDist;
+  if (stop <= 0n) stop = tick;
+  const target = long ? entryUnits + targetDist : entryUnits - targetDist;
+  if (target <= 0n || stop === entryUnits || target === entryUnits) return { entry, stopLoss: null, takeProfit: null, riskReward: null };
+  const risk = Number(long ? entryUnits - stop : stop - entryUnits);
+  const reward = Number(long ? target - entryUnits : entryUnits - target);
+  return { entry, stopLoss: fmt(stop, decimals), takeProfit: fmt(target, decimals), riskReward: r2(reward / risk) };
+}
+
 export function buildSignal(input: SignalInput): Signal {
   const { state, model, rules } = input;
   const s = state.snapshot;
@@ -203,28 +235,9 @@ export function buildSignal(input: SignalInput): Signal {
   const agree = voting.length === 0 ? 0 : voting.filter((r) => Math.sign(r.vote) === Math.sign(score)).length / voting.length;
   const confidence = action === "neutral" ? 1 - Math.abs(score) / 0.2 : Math.min(1, Math.abs(score)) * (0.5 + 0.5 * agree);
 
-  const tick = units(rules.tickSize);
-  const decimals = pricePrecision(rules);
-  const entryUnits = toTick(BigInt(Math.round(state.close * 1e8)), tick, "down");
-  const atrUnits = BigInt(Math.round((s.atr14 ?? 0) * 1e8));
-  let stopLoss: string | null = null;
-  let takeProfit: string | null = null;
-  let riskReward: number | null = null;
-  if (action !== "neutral" && atrUnits > 0n) {
-    const long = action === "buy" || action === "strong_buy";
-    const stopDist = toTick((atrUnits * BigInt(STOP_ATR * 100)) / 100n, tick, "up");
-    const targetDist = toTick((atrUnits * BigInt(TARGET_ATR * 100)) / 100n, tick, "down");
-    let stop = long ? entryUnits - stopDist : entryUnits + stopDist;
-    if (stop <= 0n) stop = tick;
-    const target = long ? entryUnits + targetDist : entryUnits - targetDist;
-    if (target > 0n && stop !== entryUnits && target !== entryUnits) {
-      stopLoss = fmt(stop, decimals);
-      takeProfit = fmt(target, decimals);
-      const risk = Number(long ? entryUnits - stop : stop - entryUnits);
-      const reward = Number(long ? target - entryUnits : entryUnits - target);
-      riskReward = r2(reward / risk);
-    }
-  }
+  const long = action === "buy" || action === "strong_buy";
+  const levels = action === "neutral" ? null : tradeLevels(state.close, s.atr14 ?? 0, long, rules);
+  const entry = levels?.entry ?? tradeLevels(state.close, 0, long, rules).entry;
   const num = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? null : x);
   return {
     symbol: input.symbol,
@@ -233,10 +246,10 @@ export function buildSignal(input: SignalInput): Signal {
     label: SIGNAL_LABELS[action],
     confidence: Math.max(0, Math.min(1, Math.round(confidence * 1e4) / 1e4)),
     score: Math.round(score * 1e4) / 1e4,
-    entry: fmt(entryUnits, decimals),
-    stopLoss,
-    takeProfit,
-    riskReward,
+    entry,
+    stopLoss: levels?.stopLoss ?? null,
+    takeProfit: levels?.takeProfit ?? null,
+    riskReward: levels?.riskReward ?? null,
     reasons,
     model: model ? { version: model.version, probabilityUp: model.probabilityUp, horizonBars: model.horizonBars } : null,
     indicators: {
