@@ -129,6 +129,21 @@ describe("POST /v1/batch-analyze", () => {
   });
 });
 
+describe("GET /v1/analysis/stats", () => {
+  it("reports the cache hit rate, the pool and analysis durations", async () => {
+    const res = await app.request("/v1/analysis/stats", { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(res.status).toBe(200);
+    const stats = (await res.json()) as { cache: { hits: number; misses: number; hitRate: number }; pool: { workers: number; capacity: number }; durationMs: { count: number; p95: number }; model: string };
+    expect(stats.cache.hits).toBeGreaterThanOrEqual(1);
+    expect(stats.cache.hitRate).toBeCloseTo(stats.cache.hits / (stats.cache.hits + stats.cache.misses), 3);
+    expect(stats.pool).toMatchObject({ workers: 2, capacity: 100 });
+    expect(stats.durationMs.count).toBeGreaterThan(0);
+    expect(stats.durationMs.p95).toBeGreaterThan(0);
+    expect(stats.model).toBe("signal-mlp-v1");
+    expect((await app.request("/v1/analysis/stats")).status).toBe(401);
+  });
+});
+
 describe("overload", () => {
   it("a full queue answers 503 with Retry-After at once over a real socket, and the queued work still completes", async () => {
     const small = new WorkerPool({ size: 1, modelPath: defaultModelPath(), queueCapacity: 2 });

@@ -4,6 +4,7 @@
  * - `POST /v1/analyze` `{ symbol, interval?, klines?, explain? }` -> 200 `{ signal, cached }`
  * - `POST /v1/batch-analyze` `{ symbols (1-20, distinct), interval? }` -> 200 `{ results: [...] }`,
  *   analysed in parallel; an item that failed carries its own `error`
+ * - `GET /v1/analysis/stats` -> cache hit rate, queue and workers, analysis durations
  *
  * Errors are `{ error: { code, message } }`: 400 malformed JSON or body, 401 missing or wrong
  * token, 404 unknown symbol, 413 body over 2 MB, 422 too few or unordered klines, 503 + Retry-After
@@ -118,6 +119,11 @@ export function analysisRoutes(deps: AnalysisRoutesDeps): Hono {
     } catch (err) {
       return fail(c, failureOf(err));
     }
+  });
+
+  app.get("/v1/analysis/stats", (c) => {
+    c.header("Cache-Control", "no-store");
+    return c.json(deps.service.stats());
   });
 
   app.post("/v1/batch-analyze", async (c) => {

@@ -43,9 +43,17 @@ export interface AnalyzeResult {
 }
 
 export interface AnalysisStats {
+  /** `ai_cache_hit_rate` in the spec's metric names. */
   readonly cache: { readonly hits: number; readonly misses: number; readonly hitRate: number; readonly size: number };
   readonly pool: PoolStats;
+  /** `ai_analysis_duration_ms`: the last (up to) 1,024 analyses that ran (cache misses), end to end. */
+  readonly durationMs: { readonly count: number; readonly p50: number; readonly p95: number; readonly p99: number; readonly max: number };
+  readonly model: string | null;
 }
+
+/** An analysis slower than this is logged with its stage breakdown (NFR-PERFORMANCE-005). */
+export const SLOW_ANALYSIS_MS = 5_000;
+const DURATION_WINDOW = 1_024;
 
 export interface AnalysisServiceOptions {
   readonly pool: WorkerPool;
@@ -66,6 +74,8 @@ export class AnalysisService {
   readonly #cacheSize: number;
   #hits = 0;
   #misses = 0;
+  readonly #durations = new Float64Array(DURATION_WINDOW);
+  #durationCount = 0;
 
   constructor(options: AnalysisServiceOptions) {
     this.#opts = options;
@@ -78,7 +88,15 @@ export class AnalysisService {
 
   stats(): AnalysisStats {
     const total = this.#hits + this.#misses;
-    return { cache: { hits: this.#hits, misses: this.#misses, hitRate: total ? this.#hits / total : 0, size: this.#cache.size }, pool: this.#opts.pool.stats() };
+    const n = Math.min(this.#durationCount, DURATION_WINDOW);
+    const sorted = Array.from(this.#durations.subarray(0, n)).sort((a, b) => a - b);
+    const q = (p: number) => (n ? Math.round(sorted[Math.min(n - 1, Math.ceil(p * n) - 1)]! * 1000) / 1000 : 0);
+    return {
+      cache: { hits: this.#hits, misses: this.#misses, hitRate: total ? Math.round((this.#hits / total) * 1e4) / 1e4 : 0, size: this.#cache.size },
+      pool: this.#opts.pool.stats(),
+      durationMs: { count: this.#durationCount, p50: q(0.5), p95: q(0.95), p99: q(0.99), max: n ? Math.round(sorted[n - 1]! * 1000) / 1000 : 0 },
+      model: this.#opts.pool.modelVersion,
+    };
   }
 
   async analyze(req: AnalyzeRequest, priority: Priority): Promise<AnalyzeResult> {
@@ -121,7 +139,12 @@ export class AnalysisService {
       }
       signal = await pending;
     }
-    const out: Signal = { ...signal, timingsMs: { ...signal.timingsMs, total: Math.round((performance.now() - t0) * 1000) / 1000 } };
+    const totalMs = performance.now() - t0;
+    const out: Signal = { ...signal, timingsMs: { ...signal.timingsMs, total: Math.round(totalMs * 1000) / 1000 } };
+    if (!cached) {
+      this.#durations[this.#durationCount++ % DURATION_WINDOW] = totalMs;
+      if (totalMs > SLOW_ANALYSIS_MS) this.#opts.log?.warn("slow analysis", { symbol: req.symbol, interval: req.interval, timingsMs: out.timingsMs });
+    }
     if (req.explain && this.#opts.explainer) {
       const t1 = performance.now();
       try {
