@@ -76,6 +76,8 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     );
     const feed = new KlineFeed({ seed: config.simSeed, now: clock });
     unsubscribeFeed = source.onUpdate((update) => feed.onUpdate(update));
+    // 1-minute history for every symbol, generated in small chunks in the background.
+    feed.warm(source.symbols, "1m").catch((err: unknown) => alog.error("warming the kline feed failed", { err }));
     analysis = new AnalysisService({ pool, feed, explainer: deps.analysis.explainer, log: alog });
   }
 

@@ -112,7 +112,7 @@ export class AnalysisService {
       candles = req.klines.map(candleFromKline);
     } else {
       const feed = this.#opts.feed;
-      candles = feed ? feed.window(req.symbol, req.interval) : [];
+      candles = feed ? await feed.window(req.symbol, req.interval) : [];
       if (candles.length < MIN_CANDLES) throw new NotEnoughKlinesError(`the bridge holds ${candles.length} closed ${req.interval} klines of ${req.symbol}; send klines`);
       key = `${req.symbol}|${req.interval}|${candles[candles.length - 1]!.openTime}`;
     }
