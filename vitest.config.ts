@@ -5,6 +5,8 @@ export default defineConfig({
   test: {
     projects: [
       "./packages/core/vitest.config.ts",
+      "./packages/analysis/vitest.config.ts",
+      "./ml/vitest.config.ts",
       "./vitest.edge.config.ts",
       "./containers/exchange-bridge/vitest.config.ts",
       "./web/vitest.config.ts",

@@ -70,7 +70,7 @@ stage("chromium (browser tests)", () => {
 });
 
 stage("typecheck", () =>
-  ["tsconfig.json", "containers/exchange-bridge/tsconfig.json", "web/tsconfig.json", "e2e/tsconfig.json", "perf/tsconfig.json", "perf/k6/tsconfig.json", "perf/k6/tsconfig.test.json"].every((p) =>
+  ["tsconfig.json", "packages/analysis/tsconfig.json", "ml/tsconfig.json", "containers/exchange-bridge/tsconfig.json", "web/tsconfig.json", "e2e/tsconfig.json", "perf/tsconfig.json", "perf/k6/tsconfig.json", "perf/k6/tsconfig.test.json"].every((p) =>
     run([bin("typescript", "bin/tsc"), "-p", p]),
   ),
 );

@@ -1,4 +1,5 @@
-// Bundles src/main.ts into dist/main.js for Node 22.
+// Bundles src/main.ts into dist/main.js and the analysis worker (src/analysis/worker.ts) into
+// dist/analysis-worker.js (the pool loads it from beside main.js) for Node 22.
 //
 // Workspace packages (@bot-core/*) ship TypeScript source, so they are bundled in; every
 // third-party dependency declared in package.json stays external and is loaded from
@@ -13,8 +14,8 @@ const external = Object.keys(pkg.dependencies ?? {}).filter((name) => !name.star
 
 await build({
   absWorkingDir: root.pathname,
-  entryPoints: ["src/main.ts"],
-  outfile: "dist/main.js",
+  entryPoints: { main: "src/main.ts", "analysis-worker": "src/analysis/worker.ts" },
+  outdir: "dist",
   bundle: true,
   platform: "node",
   target: "node22",

@@ -13,6 +13,7 @@ import { ROOT } from "../../scripts/stack.mjs";
 import { machineInfo } from "./harness/machine";
 import { startPerfStack, type PerfStack } from "./harness/stack";
 import { ScenarioResult } from "./result-schema";
+import { analysisScenario } from "./scenarios/analysis";
 import { binanceNormalizeScenario } from "./scenarios/binance-normalize";
 import { healthScenario } from "./scenarios/health";
 import { marketDataScenario } from "./scenarios/market-data";
@@ -21,7 +22,7 @@ import { orderPlacementScenario } from "./scenarios/order-placement";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario];
 
 /** Stands in for the stack when only standalone scenarios run: any use is a bug. */
 const NO_STACK = new Proxy({} as PerfStack, {

@@ -9,6 +9,8 @@
  */
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
+import { AnalysisService, KlineFeed, WorkerPool } from "./analysis";
+import type { AnalysisConfig } from "./analysis/config";
 import type { BridgeConfig } from "./config";
 import { EdgeLink } from "./edge-link";
 import { createApp } from "./http";
@@ -21,6 +23,8 @@ export interface BridgeDeps {
   readonly log: Logger;
   /** Clock of the simulator (default: wall clock that never steps back). */
   readonly clock?: () => number;
+  /** Analysis settings (analysis/config.ts); false: no analysis endpoints, no workers. */
+  readonly analysis?: AnalysisConfig | false;
 }
 
 export interface RunningBridge {
@@ -28,6 +32,7 @@ export interface RunningBridge {
   readonly port: number;
   readonly link: EdgeLink;
   readonly source: MarketSource & { readonly updatesPerSec: number };
+  readonly analysis: AnalysisService | undefined;
   /** Stops the source, flushes and closes the edge socket, closes the HTTP server. */
   stop(): Promise<void>;
 }
@@ -58,7 +63,32 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
   });
   const unsubscribe = source.onUpdate((update) => link.push(update));
 
-  const app = createApp({ startedAt, now: clock, source, edge: () => link.state(), log: log.child({ component: "http" }) });
+  // Analysis: workers load the model in the background (requests queue until one is ready).
+  let pool: WorkerPool | undefined;
+  let analysis: AnalysisService | undefined;
+  let unsubscribeFeed = () => {};
+  if (deps.analysis) {
+    const alog = log.child({ component: "analysis" });
+    pool = new WorkerPool({ size: deps.analysis.workers, modelPath: deps.analysis.modelPath, queueCapacity: deps.analysis.queueCapacity, log: alog });
+    pool.start().then(
+      () => alog.info("analysis workers ready", { workers: deps.analysis ? deps.analysis.workers : 0, model: pool?.modelVersion ?? null }),
+      (err: unknown) => alog.error("analysis workers failed to start", { err }),
+    );
+    const feed = new KlineFeed({ seed: config.simSeed, now: clock });
+    unsubscribeFeed = source.onUpdate((update) => feed.onUpdate(update));
+    // 1-minute history for every symbol, generated in small chunks in the background.
+    feed.warm(source.symbols, "1m").catch((err: unknown) => alog.error("warming the kline feed failed", { err }));
+    analysis = new AnalysisService({ pool, feed, explainer: deps.analysis.explainer, log: alog });
+  }
+
+  const app = createApp({
+    startedAt,
+    now: clock,
+    source,
+    edge: () => link.state(),
+    log: log.child({ component: "http" }),
+    ...(analysis ? { analysis: { service: analysis, token: config.bridgeToken } } : {}),
+  });
   const server = createAdaptorServer({ fetch: app.fetch });
   const port = await listen(server, config.port, config.host);
   server.on("error", (err) => log.error("http server error", { err }));
@@ -73,10 +103,13 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     port,
     link,
     source,
+    analysis,
     stop: () =>
       (stopped ??= (async () => {
         await source.stop();
         unsubscribe();
+        unsubscribeFeed();
+        await pool?.close();
         await link.close();
         await closeServer(server);
       })()),

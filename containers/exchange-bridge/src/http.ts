@@ -1,6 +1,6 @@
 /**
- * The bridge's HTTP surface (Hono): `GET /health` today; the record and analysis endpoints
- * later. Errors are thrown and turned into `{ error: { code, message } }` in one place.
+ * The bridge's HTTP surface (Hono): `GET /health`, the analysis endpoints (analysis/routes.ts);
+ * the record endpoints later. Errors are thrown and turned into `{ error: { code, message } }` in one place.
  *
  * @example
  * const app = createApp({ startedAt: Date.now(), now: Date.now, source, edge: () => link.state(), log });
@@ -9,6 +9,7 @@
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { analysisRoutes, type AnalysisService } from "./analysis";
 import type { EdgeLinkState } from "./edge-link";
 import type { Logger } from "./log";
 import type { MarketSourceKind } from "./market-source";
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly source: { readonly kind: MarketSourceKind; readonly symbols: readonly string[]; readonly updatesPerSec: number };
   readonly edge: () => EdgeLinkState;
   readonly log: Logger;
+  /** The analysis endpoints (POST /v1/analyze, /v1/batch-analyze), Bearer `token`. */
+  readonly analysis?: { readonly service: AnalysisService; readonly token: string };
 }
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
@@ -69,6 +72,8 @@ export function createApp(deps: AppDeps): Hono {
     c.header("Cache-Control", "no-store");
     return c.json(body);
   });
+
+  if (deps.analysis) app.route("/", analysisRoutes(deps.analysis));
 
   app.notFound((c) =>
     c.json<ErrorBody>({ error: { code: "not_found", message: `no route for ${c.req.method} ${truncate(c.req.path, 200)}` } }, 404),

@@ -5,6 +5,7 @@
  * Exit codes: 0 after a clean shutdown, 1 on bad configuration, a failed start, a shutdown
  * that hangs, or an uncaught error.
  */
+import { analysisConfigFromEnv, type AnalysisConfig } from "./analysis/config";
 import { startBridge, type RunningBridge } from "./bridge";
 import { ConfigError, describeConfig, loadConfig, type BridgeConfig } from "./config";
 import { createLogger, type Logger } from "./log";
@@ -13,8 +14,10 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 async function main(): Promise<void> {
   let config: BridgeConfig;
+  let analysis: AnalysisConfig;
   try {
     config = loadConfig(process.env);
+    analysis = analysisConfigFromEnv(process.env);
   } catch (err) {
     const boot = createLogger({ base: { service: "exchange-bridge" } });
     if (err instanceof ConfigError) boot.error("invalid configuration", { problems: err.problems });
@@ -32,7 +35,7 @@ async function main(): Promise<void> {
 
   let bridge: RunningBridge;
   try {
-    bridge = await startBridge(config, { log });
+    bridge = await startBridge(config, { log, analysis });
   } catch (err) {
     log.error("bridge failed to start", { err });
     process.exit(1);

@@ -1,0 +1,3 @@
+export * from "./candlesticks";
+export * from "./levels";
+export * from "./trend";
