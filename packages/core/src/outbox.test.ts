@@ -42,6 +42,9 @@ describe("OutboxBatch", () => {
     expect(batch.records.map(naturalKey)).toEqual(["t-1", "o-1", "BTCUSDT", "USDT"]);
     // Symbols are normalized to Binance's upper-case form.
     expect(batch.records[1]!.payload).toMatchObject({ symbol: "BTCUSDT" });
+    // Times are normalized to UTC with milliseconds, so every store returns the same string.
+    expect(batch.records[2]!.payload).toMatchObject({ updatedAt: "2025-01-31T12:00:00.000Z" });
+    expect(OutboxRecord.parse(record({ payload: { ...trade, time: "2025-01-31T14:00:00.5+02:00" } })).payload).toMatchObject({ time: "2025-01-31T12:00:00.500Z" });
   });
 
   it.each([

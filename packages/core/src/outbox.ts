@@ -24,7 +24,10 @@ export const MAX_OUTBOX_BODY_BYTES = 1_000_000;
 export const RecordId = z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, "must be 1-128 characters of A-Z a-z 0-9 . _ : -");
 export const UserIdString = RecordId;
 
-const IsoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00.000Z" });
+/** An ISO 8601 date-time, normalized to UTC with milliseconds ("2025-01-31T12:00:00.000Z"). */
+const IsoTime = z.iso
+  .datetime({ offset: true, message: "must be an ISO 8601 date-time, e.g. 2025-01-31T12:00:00.000Z" })
+  .transform((s) => new Date(s).toISOString());
 const NonNegativeDecimal = DecimalString.refine((s) => !s.startsWith("-"), "must not be negative");
 const PositiveDecimal = NonNegativeDecimal.refine((s) => /[1-9]/.test(s), "must be greater than zero");
 const Side = z.enum(["buy", "sell"]);
