@@ -1,6 +1,7 @@
 /**
- * The bridge's HTTP surface (Hono): `GET /health` today; the record and analysis endpoints
- * later. Errors are thrown and turned into `{ error: { code, message } }` in one place.
+ * The bridge's HTTP surface (Hono): `GET /health` and the system of record's `/v1/*` routes
+ * (records/routes.ts); the analysis endpoints later. Errors are thrown and turned into
+ * `{ error: { code, message } }` in one place (the records routes have their own, same shape).
  *
  * @example
  * const app = createApp({ startedAt: Date.now(), now: Date.now, source, edge: () => link.state(), log });
@@ -32,6 +33,8 @@ export interface AppDeps {
   readonly source: { readonly kind: MarketSourceKind; readonly symbols: readonly string[]; readonly updatesPerSec: number };
   readonly edge: () => EdgeLinkState;
   readonly log: Logger;
+  /** The system of record's routes (`/v1/*`, records/routes.ts), when the bridge has a store. */
+  readonly records?: Hono;
 }
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
@@ -69,6 +72,8 @@ export function createApp(deps: AppDeps): Hono {
     c.header("Cache-Control", "no-store");
     return c.json(body);
   });
+
+  if (deps.records) app.route("/", deps.records);
 
   app.notFound((c) =>
     c.json<ErrorBody>({ error: { code: "not_found", message: `no route for ${c.req.method} ${truncate(c.req.path, 200)}` } }, 404),
