@@ -95,6 +95,8 @@ export interface MongoRecordStoreOptions {
   readonly poolSize: number;
   /** Database name; default: the one in the URI, else "bot_core". */
   readonly database?: string;
+  /** How long to look for a server before an operation (and the start-up) fails; default 10 s (the spec's query timeout). */
+  readonly serverSelectionTimeoutMS?: number;
   readonly now?: () => number;
 }
 
@@ -114,7 +116,12 @@ export class MongoRecordStore implements RecordStore {
   private readonly marketData: Collection<RecordDoc>;
   private readonly analysis: Collection<RecordDoc>;
 
-  /** Connects, warms the pool up and creates the indexes (idempotent). */
+  /**
+   * Connects, warms the pool up and creates the indexes (idempotent). Rejects when no server
+   * answers within the selection timeout: the bridge then fails to start (exit 1) and its
+   * orchestrator restarts it; the edge keeps its outbox meanwhile. After the first connection
+   * the driver reconnects on its own, and failed requests answer 503.
+   */
   static async connect(options: MongoRecordStoreOptions): Promise<MongoRecordStore> {
     const client = new MongoClient(options.uri, {
       maxPoolSize: options.poolSize,
@@ -122,7 +129,7 @@ export class MongoRecordStore implements RecordStore {
       maxIdleTimeMS: 60_000,
       retryWrites: true,
       retryReads: true,
-      serverSelectionTimeoutMS: 10_000,
+      serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
       appName: "bot-core-exchange-bridge",
     });
     await client.connect();
