@@ -27,6 +27,7 @@ import {
   decodeCursor,
   encodeCursor,
   epochMs,
+  isoFromMs,
   MARKET_DATA_TTL_MS,
   MAX_PAGE_LIMIT,
   newestPerRecord,
@@ -311,7 +312,7 @@ export class SqliteRecordStore implements RecordStore {
   }
 }
 
-const iso = (ms: unknown) => new Date(Number(ms)).toISOString();
+const iso = (ms: unknown) => isoFromMs(Number(ms));
 const textOrNull = (v: unknown) => (v === null ? null : String(v));
 
 function tradeOf(r: Row): TradeRecordPayload {
