@@ -60,11 +60,20 @@ describe("OutboxBatch", () => {
     ["a time that is not ISO", { userId: USER, records: [record({ payload: { ...trade, time: "yesterday" } })] }, "records.0.payload.time"],
     ["an unknown payload field", { userId: USER, records: [record({ payload: { ...trade, note: "x" } })] }, "records.0.payload"],
     ["another user's record", { userId: "someone-else", records: [record()] }, "records.0.payload.userId"],
-    ["the same outboxId twice", { userId: USER, records: [record(), record()] }, "records.1.outboxId"],
+    ["the same record twice in one outbox row", { userId: USER, records: [record(), record()] }, "records.1"],
   ])("rejects %s", (_name, body, path) => {
     const r = OutboxBatch.safeParse(body);
     expect(r.success).toBe(false);
     expect(r.error!.issues.map((i) => i.path.join("."))).toContain(path);
+  });
+
+  it("accepts the records of one outbox row sharing its id (a fill: trade, order, position, balance)", () => {
+    const row = [
+      record({ outboxId: 7 }),
+      record({ outboxId: 7, kind: "position", recordId: "BTCUSDT", payload: { userId: USER, symbol: "BTCUSDT", side: "long", quantity: "0.003", entryPrice: "64000.5", updatedAt: "2025-01-31T12:00:00Z" } }),
+      record({ outboxId: 8, kind: "position", recordId: "BTCUSDT", payload: { userId: USER, symbol: "BTCUSDT", side: "flat", quantity: "0", entryPrice: "0", updatedAt: "2025-01-31T12:00:01Z" } }),
+    ];
+    expect(OutboxBatch.safeParse({ userId: USER, records: row }).success).toBe(true);
   });
 
   it("accepts a negative realized PnL and a flat position at zero", () => {

@@ -1,7 +1,10 @@
 /**
  * The outbox drain: what a UserAccount Durable Object sends to the bridge's system of record
  * (`POST /v1/records`, bearer BRIDGE_TOKEN). One batch holds 1..500 records of ONE user, each
- * tagged with the DO's outbox sequence number (`outboxId`, strictly increasing per user).
+ * tagged with the id of the outbox row it came from (`outboxId`, increasing per user). One row
+ * may carry several records (a fill: its trade, order, position and balance share one
+ * outboxId); a row's records must travel in the same batch, because the acknowledgement
+ * (`ackedThrough`) covers whole rows.
  *
  * A record's identity is (userId, kind, recordId); `recordId` must be the payload's own key
  * (tradeId, orderId, symbol or asset), so the bridge can upsert without guessing. A higher
@@ -61,9 +64,9 @@ export const OrderRecordPayload = z.strictObject({
   status: z.enum(ORDER_STATUSES),
   quantity: PositiveDecimal,
   filledQuantity: NonNegativeDecimal,
-  price: PositiveDecimal.nullable(),
-  stopPrice: PositiveDecimal.nullable(),
-  avgPrice: PositiveDecimal.nullable(),
+  price: NonNegativeDecimal.nullable(),
+  stopPrice: NonNegativeDecimal.nullable(),
+  avgPrice: NonNegativeDecimal.nullable(),
   createdAt: IsoTime,
   updatedAt: IsoTime,
 });
@@ -135,13 +138,14 @@ export const OutboxBatch = z
     records: z.array(OutboxRecord).min(1).max(MAX_OUTBOX_BATCH),
   })
   .superRefine((batch, ctx) => {
-    const seen = new Set<number>();
+    const seen = new Set<string>();
     batch.records.forEach((r, i) => {
       if (r.payload.userId !== batch.userId) {
         ctx.addIssue({ code: "custom", path: ["records", i, "payload", "userId"], message: "must equal the batch's userId" });
       }
-      if (seen.has(r.outboxId)) ctx.addIssue({ code: "custom", path: ["records", i, "outboxId"], message: "appears twice in the batch" });
-      seen.add(r.outboxId);
+      const key = `${r.outboxId}\u0000${r.kind}\u0000${r.recordId}`;
+      if (seen.has(key)) ctx.addIssue({ code: "custom", path: ["records", i], message: `${r.kind} ${r.recordId} appears twice in outbox row ${r.outboxId}` });
+      seen.add(key);
     });
   });
 export type OutboxBatch = z.infer<typeof OutboxBatch>;

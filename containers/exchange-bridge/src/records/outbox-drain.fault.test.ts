@@ -1,8 +1,9 @@
 /**
  * Fault test: the real bridge process (`node --import tsx src/main.ts`) receives an outbox drain
  * over real HTTP on 127.0.0.1 from several senders (one per user, each behaving like a
- * UserAccount DO's alarm: oldest rows first, delete through `ackedThrough`, retry what was not
- * acknowledged). The process is SIGKILLed twice while batches are in flight and restarted on
+ * UserAccount DO's alarm: outbox rows as the DO writes them — a fill's trade, order, position and
+ * balance share one row id — sent oldest first in whole rows, deleted through `ackedThrough`,
+ * retried when not acknowledged). The process is SIGKILLed twice while batches are in flight and restarted on
  * the same DATA_DIR. Afterwards the SQLite file must hold every record exactly once: the right
  * count per kind, and for every record its newest version's content.
  *
@@ -19,12 +20,14 @@ import type { OutboxAck, OutboxRecord } from "@bot-core/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { newestPerRecord } from "./record-store";
 import { SQLITE_FILE_NAME, SqliteRecordStore } from "./sqlite-store";
-import { mixedStream } from "./testing/fixtures";
+import { outboxRows } from "./testing/fixtures";
 
 const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const TOKEN = "fault-test-token-0123456789abcdef";
 const USERS = ["u-fault-1", "u-fault-2", "u-fault-3", "u-fault-4"];
-const RECORDS_PER_USER = 1200;
+/** Outbox rows per user (a fill row holds 4 records, an order row 1: about 3 records per row). */
+const ROWS_PER_USER = 400;
+/** A batch takes whole rows until it holds at least this many records. */
 const BATCH = 40;
 const DROP_EVERY_NTH_ACK = 7;
 
@@ -82,9 +85,9 @@ function startBridgeProcess(): BridgeProcess {
   return p;
 }
 
-/** One user's outbox and its drain loop, like a UserAccount DO's alarm. */
+/** One user's outbox and its drain loop, like a UserAccount DO's alarm: whole rows, oldest first. */
 class OutboxSender {
-  private pending: OutboxRecord[];
+  private pending: OutboxRecord[][];
   acks = 0;
   retries = 0;
   droppedAcks = 0;
@@ -95,20 +98,30 @@ class OutboxSender {
 
   constructor(
     readonly userId: string,
-    records: OutboxRecord[],
+    rows: OutboxRecord[][],
     private readonly baseUrl: () => Promise<string>,
   ) {
-    this.pending = [...records];
+    this.pending = [...rows];
   }
 
+  /** Records not acknowledged yet. */
   get remaining(): number {
-    return this.pending.length;
+    return this.pending.reduce((n, row) => n + row.length, 0);
+  }
+
+  private nextBatch(): OutboxRecord[] {
+    const batch: OutboxRecord[] = [];
+    for (const row of this.pending) {
+      if (batch.length >= BATCH) break;
+      batch.push(...row);
+    }
+    return batch;
   }
 
   async drain(): Promise<void> {
     let failedBefore = false;
     while (this.pending.length) {
-      const batch = this.pending.slice(0, BATCH);
+      const batch = this.nextBatch();
       let ack: OutboxAck | undefined;
       this.inFlight = true;
       try {
@@ -142,7 +155,7 @@ class OutboxSender {
       }
       expect(ack.stored + ack.duplicates).toBe(batch.length);
       expect(ack.ackedThrough).toBe(batch.at(-1)!.outboxId);
-      this.pending = this.pending.filter((r) => r.outboxId > ack.ackedThrough);
+      this.pending = this.pending.filter((row) => row[0]!.outboxId > ack.ackedThrough);
     }
   }
 }
@@ -157,10 +170,11 @@ const waitUntil = async (cond: () => boolean, what: string, timeoutMs = 60_000) 
 
 describe("outbox drain through a bridge that is killed mid-stream", () => {
   it("stores every record exactly once after two SIGKILLs and restarts on the same DATA_DIR", async () => {
-    const streams = new Map(USERS.map((u) => [u, mixedStream(u, RECORDS_PER_USER)]));
+    const rows = new Map(USERS.map((u) => [u, outboxRows(u, ROWS_PER_USER)]));
+    const streams = new Map(USERS.map((u) => [u, rows.get(u)!.flat()]));
     let bridge = startBridgeProcess();
-    const senders = USERS.map((u) => new OutboxSender(u, streams.get(u)!, () => bridge.url));
-    const total = USERS.length * RECORDS_PER_USER;
+    const senders = USERS.map((u) => new OutboxSender(u, rows.get(u)!, () => bridge.url));
+    const total = senders.reduce((n, s) => n + s.remaining, 0);
     const remaining = () => senders.reduce((n, s) => n + s.remaining, 0);
     const drained = Promise.all(senders.map((s) => s.drain()));
 

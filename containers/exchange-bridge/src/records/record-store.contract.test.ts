@@ -12,7 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { MONGO_INDEXES, MongoRecordStore } from "./mongo-store";
 import { ANALYSIS_TTL_MS, MARKET_DATA_TTL_MS, RecordConflictError, RecordQueryError, type KlineRecord, type RecordStore } from "./record-store";
 import { SqliteRecordStore } from "./sqlite-store";
-import { balanceRecord, mixedStream, orderRecord, positionRecord, tradeRecord } from "./testing/fixtures";
+import { balanceRecord, mixedStream, orderRecord, outboxRows, positionRecord, tradeRecord } from "./testing/fixtures";
 
 const ALICE = "user-alice";
 const BOB = "user-bob";
@@ -72,6 +72,20 @@ function contract(open: (clock: Clock) => Promise<{ store: RecordStore; dispose(
     await store.applyOutbox(ALICE, [order2]);
     expect(await store.applyOutbox(ALICE, [order1])).toEqual({ stored: 0, duplicates: 1 });
     expect(await store.getRecord(ALICE, "order", "ord-x")).toMatchObject({ outboxId: 11, payload: { status: "filled", filledQuantity: "0.5" } });
+  });
+
+  it("stores the records of outbox rows that share one id (a fill: trade, order, position, balance)", async () => {
+    const rows = outboxRows(ALICE, 6); // order placed, partial fill, fill — twice
+    const records = rows.flat();
+    expect(records.filter((r) => r.outboxId === 2).map((r) => r.kind)).toEqual(["trade", "order", "position", "balance"]);
+    // 4 trades + 2 orders (3 versions each) + 2 positions... newest versions: BTCUSDT and ETHUSDT, + 1 balance
+    expect(await store.applyOutbox(ALICE, records)).toEqual({ stored: 4 + 2 + 2 + 1, duplicates: records.length - 9 });
+    expect(await store.getRecord(ALICE, "order", `${ALICE}-ord0`)).toMatchObject({ outboxId: 3, payload: { status: "filled", filledQuantity: "0.5" } });
+    expect(await store.getRecord(ALICE, "balance", "USDT")).toMatchObject({ outboxId: 6 });
+    // Sent again one row at a time: all duplicates.
+    let duplicates = 0;
+    for (const row of rows) duplicates += (await store.applyOutbox(ALICE, row)).duplicates;
+    expect(duplicates).toBe(records.length);
   });
 
   it("keeps the newest of several versions in one batch, whatever their order", async () => {

@@ -116,3 +116,31 @@ export function mixedStream(userId: string, count: number, firstOutboxId = 1): O
   }
   return out;
 }
+
+/**
+ * Outbox rows as the UserAccount DO writes them: a fill is ONE row whose trade, order, position
+ * and balance records share the row's id; placing a resting order is a row with just the order.
+ * Orders are filled in two parts, so an order record gets several versions.
+ */
+export function outboxRows(userId: string, count: number, firstOutboxId = 1): OutboxRecord[][] {
+  const rows: OutboxRecord[][] = [];
+  for (let i = 0; i < count; i++) {
+    const outboxId = firstOutboxId + i;
+    const orderNo = Math.floor(i / 3);
+    const orderId = `${userId}-ord${orderNo}`;
+    const symbol = ["BTCUSDT", "ETHUSDT", "SOLUSDT"][orderNo % 3]!;
+    const step = i % 3; // 0: order placed, 1: partial fill, 2: final fill
+    const createdAt = BASE_TIME + (firstOutboxId + orderNo * 3) * 1000;
+    if (step === 0) {
+      rows.push([orderRecord({ userId, outboxId, orderId, status: "open", filledQuantity: "0", createdAt })]);
+      continue;
+    }
+    rows.push([
+      tradeRecord({ userId, outboxId, symbol, quantity: "0.25" }),
+      orderRecord({ userId, outboxId, orderId, status: step === 1 ? "partially_filled" : "filled", filledQuantity: step === 1 ? "0.25" : "0.5", createdAt }),
+      positionRecord({ userId, outboxId, symbol, quantity: `0.${outboxId}` }),
+      balanceRecord({ userId, outboxId, walletBalance: `${10_000 - outboxId}.25` }),
+    ]);
+  }
+  return rows;
+}
