@@ -76,6 +76,18 @@ describe("OutboxBatch", () => {
     expect(OutboxBatch.safeParse({ userId: USER, records: row }).success).toBe(true);
   });
 
+  it("accepts every order type the edge has, and no other", () => {
+    const order = (type: string) => ({
+      outboxId: 3, kind: "order", recordId: "o-9", ts: 1,
+      payload: {
+        orderId: "o-9", userId: USER, clientOrderId: "my-1", symbol: "ETHUSDT", side: "sell", type, status: "pending_trigger", quantity: "1", filledQuantity: "0",
+        price: null, stopPrice: "3000", avgPrice: null, createdAt: "2025-01-31T12:00:00.000Z", updatedAt: "2025-01-31T12:00:00.000Z",
+      },
+    });
+    for (const type of ["market", "limit", "stop_market", "stop_limit", "take_profit_market", "trailing_stop_market"]) expect(OutboxRecord.safeParse(order(type)).success, type).toBe(true);
+    expect(OutboxRecord.safeParse(order("iceberg")).success).toBe(false);
+  });
+
   it("accepts a negative realized PnL and a flat position at zero", () => {
     expect(OutboxRecord.safeParse(record({ payload: { ...trade, realizedPnl: "-12.5" } })).success).toBe(true);
     const flat = { outboxId: 9, kind: "position", recordId: "ETHUSDT", ts: 1, payload: { userId: USER, symbol: "ETHUSDT", side: "flat", quantity: "0", entryPrice: "0", updatedAt: "2025-01-31T12:00:00Z" } };

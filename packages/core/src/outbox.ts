@@ -18,6 +18,7 @@
 import { z } from "zod";
 import { DecimalString } from "./decimal-schema";
 import { ORDER_STATUSES } from "./order-state";
+import { ALL_ORDER_TYPES } from "./orders";
 import { SymbolName } from "./symbols";
 
 export const MAX_OUTBOX_BATCH = 500;
@@ -59,8 +60,7 @@ export const OrderRecordPayload = z.strictObject({
   clientOrderId: z.string().min(1).max(64).nullable(),
   symbol: SymbolName,
   side: Side,
-  /** "market" today; later order types arrive without a schema change here. */
-  type: z.string().regex(/^[a-z_]{1,32}$/, "must be an order type such as market"),
+  type: z.enum(ALL_ORDER_TYPES),
   status: z.enum(ORDER_STATUSES),
   quantity: PositiveDecimal,
   filledQuantity: NonNegativeDecimal,

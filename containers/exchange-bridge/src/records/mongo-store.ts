@@ -451,7 +451,7 @@ function orderOf(d: Document): OrderRecordPayload {
     clientOrderId: textOrNull(d.client_order_id),
     symbol: String(d.symbol),
     side: d.side as OrderRecordPayload["side"],
-    type: String(d.type),
+    type: d.type as OrderRecordPayload["type"],
     status: d.status as OrderRecordPayload["status"],
     quantity: String(d.quantity),
     filledQuantity: String(d.filled_quantity),

@@ -339,7 +339,7 @@ function orderOf(r: Row): OrderRecordPayload {
     clientOrderId: textOrNull(r.client_order_id),
     symbol: String(r.symbol),
     side: r.side as OrderRecordPayload["side"],
-    type: String(r.type),
+    type: r.type as OrderRecordPayload["type"],
     status: r.status as OrderRecordPayload["status"],
     quantity: String(r.quantity),
     filledQuantity: String(r.filled_quantity),
