@@ -144,6 +144,7 @@ function toMeasurement(id: string, label: string, role: "target" | "baseline", s
 }
 
 export const recordStoreScenario: Scenario = {
+  standalone: true,
   name: "record-store",
   description:
     "Embedded record store (SQLite, WAL, synchronous=FULL): records written/s through applyOutbox and reads/s, against bare SQLite INSERT/SELECT on the same file (same run).",
