@@ -19,10 +19,11 @@ import { healthScenario } from "./scenarios/health";
 import { marketDataScenario } from "./scenarios/market-data";
 import { orderInDoScenario } from "./scenarios/order-in-do";
 import { orderPlacementScenario } from "./scenarios/order-placement";
+import { recordStoreScenario } from "./scenarios/record-store";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario, recordStoreScenario];
 
 /** Stands in for the stack when only standalone scenarios run: any use is a bug. */
 const NO_STACK = new Proxy({} as PerfStack, {

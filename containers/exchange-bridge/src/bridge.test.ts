@@ -1,5 +1,8 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { parseDecimal, pricePrecision, symbolRules } from "@bot-core/core";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startBridge, type RunningBridge } from "./bridge";
 import { loadConfig } from "./config";
 import { createLogger } from "./log";
@@ -9,11 +12,18 @@ const TOKEN = "bridge-test-token-abcdefgh";
 
 let edge: FakeEdge | undefined;
 let bridge: RunningBridge | undefined;
+/** The record store's DATA_DIR: a fresh temp dir per test. */
+let dataDir: string;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "bridge-test-"));
+});
 
 afterEach(async () => {
   await bridge?.stop();
   await edge?.close();
   bridge = edge = undefined;
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function start(env: Record<string, string> = {}) {
@@ -25,6 +35,7 @@ async function start(env: Record<string, string> = {}) {
     EDGE_URL: edge.url,
     SIM_UPDATES_PER_SEC: "2000",
     BATCH_INTERVAL_MS: "20",
+    DATA_DIR: dataDir,
     ...env,
   });
   bridge = await startBridge(config, { log: createLogger({ level: "debug", redact: [TOKEN], write: (l) => lines.push(l) }) });
@@ -82,7 +93,7 @@ describe("startBridge", () => {
   it("fails to start when the port is taken", async () => {
     const { bridge: first } = await start();
     await expect(
-      startBridge(loadConfig({ BRIDGE_TOKEN: TOKEN, PORT: String(first.port), EDGE_URL: edge!.url }), {
+      startBridge(loadConfig({ BRIDGE_TOKEN: TOKEN, PORT: String(first.port), EDGE_URL: edge!.url, DATA_DIR: dataDir }), {
         log: createLogger({ write: () => {} }),
       }),
     ).rejects.toThrow(/EADDRINUSE/);

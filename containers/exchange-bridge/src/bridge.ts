@@ -1,6 +1,7 @@
 /**
- * Wires the bridge together: market source -> edge link, and the HTTP server. No process-level
- * concerns here (signals, exit codes: see main.ts), so tests can start and stop a whole bridge.
+ * Wires the bridge together: market source -> edge link (and closed candles -> record store), the
+ * system of record, and the HTTP server. No process-level concerns here (signals, exit codes: see
+ * main.ts), so tests can start and stop a whole bridge.
  *
  * @example
  * const bridge = await startBridge(loadConfig(process.env), { log });
@@ -17,7 +18,14 @@ import { createApp } from "./http";
 import { createBinanceMarketSource } from "./binance/source-factory";
 import type { Logger } from "./log";
 import type { MarketSource } from "./market-source";
+import { KlineRecorder } from "./records/kline-recorder";
+import { openRecordStore } from "./records/open-store";
+import type { RecordStore } from "./records/record-store";
+import { recordRoutes } from "./records/routes";
 import { MarketSimulator, monotonicClock, SimulatorSource } from "./simulator";
+
+/** How often expired market data and analyses are deleted from the embedded store. */
+const PURGE_INTERVAL_MS = 3_600_000;
 
 export interface BridgeDeps {
   readonly log: Logger;
@@ -33,7 +41,9 @@ export interface RunningBridge {
   readonly link: EdgeLink;
   readonly source: MarketSource & { readonly updatesPerSec: number };
   readonly analysis: AnalysisService | undefined;
-  /** Stops the source, flushes and closes the edge socket, closes the HTTP server. */
+  /** The system of record (SQLite file under DATA_DIR, or MongoDB). */
+  readonly records: RecordStore;
+  /** Stops the source, flushes and closes the edge socket, closes the HTTP server and the record store. */
   stop(): Promise<void>;
 }
 
@@ -61,7 +71,13 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     batchIntervalMs: config.batchIntervalMs,
     log,
   });
-  const unsubscribe = source.onUpdate((update) => link.push(update));
+  const recordsLog = log.child({ component: "records" });
+  const records = await openRecordStore(config, { log: recordsLog });
+  const klines = new KlineRecorder({ store: records, log: recordsLog });
+  const unsubscribe = source.onUpdate((update) => {
+    link.push(update);
+    klines.push(update);
+  });
 
   // Analysis: workers load the model in the background (requests queue until one is ready).
   let pool: WorkerPool | undefined;
@@ -88,13 +104,29 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     edge: () => link.state(),
     log: log.child({ component: "http" }),
     ...(analysis ? { analysis: { service: analysis, token: config.bridgeToken } } : {}),
+    records: recordRoutes({ store: records, token: config.bridgeToken, log: recordsLog }),
   });
   const server = createAdaptorServer({ fetch: app.fetch });
-  const port = await listen(server, config.port, config.host);
+  let port: number;
+  try {
+    port = await listen(server, config.port, config.host);
+  } catch (err) {
+    await records.close();
+    throw err;
+  }
   server.on("error", (err) => log.error("http server error", { err }));
   log.info("http server listening", { host: config.host, port });
 
+  const purge = setInterval(() => {
+    records.purgeExpired().then(
+      (purged) => recordsLog.debug("expired records purged", purged),
+      (err: unknown) => recordsLog.warn("purging expired records failed", { err }),
+    );
+  }, PURGE_INTERVAL_MS);
+  purge.unref();
+
   link.start();
+  klines.start();
   await source.start();
   log.info("bridge started", { source: source.kind, symbols: source.symbols.length, updatesPerSec: source.updatesPerSec, edge: link.url });
 
@@ -104,6 +136,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     link,
     source,
     analysis,
+    records,
     stop: () =>
       (stopped ??= (async () => {
         await source.stop();
@@ -112,6 +145,9 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
         await pool?.close();
         await link.close();
         await closeServer(server);
+        clearInterval(purge);
+        await klines.stop();
+        await records.close();
       })()),
   };
 }

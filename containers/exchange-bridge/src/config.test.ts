@@ -1,6 +1,6 @@
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, describeConfig, loadConfig } from "./config";
+import { ConfigError, describeConfig, loadConfig, secretsOf } from "./config";
 
 const TOKEN = "s3cret-token-0123456789";
 
@@ -25,6 +25,8 @@ describe("loadConfig", () => {
       simUpdatesPerSec: 40,
       batchIntervalMs: 50,
       dataDir: path.resolve("/srv/bridge", ".data"),
+      mongodbUri: undefined,
+      mongodbPoolSize: 100,
       bridgeId: "bridge-local",
       logLevel: "info",
       marketSource: "simulator",
@@ -47,6 +49,8 @@ describe("loadConfig", () => {
         DATA_DIR: "/var/lib/bridge",
         BRIDGE_ID: "bridge-eu-1",
         LOG_LEVEL: "DEBUG",
+        MONGODB_URI: "mongodb://db1:27017,db2:27017/records?replicaSet=rs0",
+        MONGODB_POOL_SIZE: "50",
       },
       "/srv",
     );
@@ -60,6 +64,8 @@ describe("loadConfig", () => {
       dataDir: "/var/lib/bridge",
       bridgeId: "bridge-eu-1",
       logLevel: "debug",
+      mongodbUri: "mongodb://db1:27017,db2:27017/records?replicaSet=rs0",
+      mongodbPoolSize: 50,
     });
   });
 
@@ -96,6 +102,8 @@ describe("loadConfig", () => {
     ["BRIDGE_ID", "x".repeat(65), /BRIDGE_ID: must be 1-64 characters/],
     ["LOG_LEVEL", "verbose", /LOG_LEVEL: must be one of debug, info, warn, error/],
     ["HOST", "local host", /HOST: must be a host name or IP address/],
+    ["MONGODB_URI", "postgres://db/x", /MONGODB_URI: must be a mongodb:\/\/ or mongodb\+srv:\/\/ connection string/],
+    ["MONGODB_POOL_SIZE", "0", /MONGODB_POOL_SIZE: must be a whole number between 1 and 1000/],
   ])("rejects %s=%s", (name, value, message) => {
     expect(problemsOf({ BRIDGE_TOKEN: TOKEN, [name]: value })).toEqual([expect.stringMatching(message)]);
   });
@@ -114,6 +122,19 @@ describe("describeConfig", () => {
   it("never contains the token", () => {
     const described = describeConfig(loadConfig({ BRIDGE_TOKEN: TOKEN }));
     expect(JSON.stringify(described)).not.toContain(TOKEN);
-    expect(described).toMatchObject({ bridgeToken: "[REDACTED]", port: 8788, bridgeId: "bridge-local" });
+    expect(described).toMatchObject({ bridgeToken: "[REDACTED]", port: 8788, bridgeId: "bridge-local", mongodbUri: null });
+  });
+
+  it("never contains the MongoDB URI (it may carry a password)", () => {
+    const uri = "mongodb+srv://bridge:p%40ss-w0rd-123@cluster0.example.net/records";
+    const config = loadConfig({ BRIDGE_TOKEN: TOKEN, MONGODB_URI: uri });
+    expect(JSON.stringify(describeConfig(config))).not.toContain("p%40ss");
+    expect(describeConfig(config)).toMatchObject({ mongodbUri: "[REDACTED]" });
+    expect(secretsOf(config)).toEqual([TOKEN, uri, "p%40ss-w0rd-123", "p@ss-w0rd-123"]);
+  });
+
+  it("does not echo a malformed MongoDB URI", () => {
+    const problems = problemsOf({ BRIDGE_TOKEN: TOKEN, MONGODB_URI: "mysql://root:hunter2-secret@db" });
+    expect(problems.join()).not.toContain("hunter2");
   });
 });

@@ -26,8 +26,12 @@ export interface BridgeConfig {
   /** Ticker updates per second across all symbols. */
   readonly simUpdatesPerSec: number;
   readonly batchIntervalMs: number;
-  /** Absolute path for local state (reserved for the embedded record store). */
+  /** Absolute path for local state: the embedded record store's file lives here. */
   readonly dataDir: string;
+  /** When set, the system of record is MongoDB instead of the embedded SQLite file. A secret (may hold a password). */
+  readonly mongodbUri: string | undefined;
+  /** MongoDB connection pool size (maxPoolSize). */
+  readonly mongodbPoolSize: number;
   readonly bridgeId: string;
   readonly logLevel: LogLevel;
   /** Where market data comes from: the built-in simulator (default) or Binance. */
@@ -48,6 +52,7 @@ export const CONFIG_DEFAULTS = {
   SIM_UPDATES_PER_SEC: "40",
   BATCH_INTERVAL_MS: "50",
   DATA_DIR: "./.data",
+  MONGODB_POOL_SIZE: "100",
   BRIDGE_ID: "bridge-local",
   LOG_LEVEL: "info",
   MARKET_SOURCE: "simulator",
@@ -106,6 +111,16 @@ const EnvSchema = z.object({
   SIM_UPDATES_PER_SEC: integer(1, MAX_SIM_UPDATES_PER_SEC, CONFIG_DEFAULTS.SIM_UPDATES_PER_SEC),
   BATCH_INTERVAL_MS: integer(5, 1000, CONFIG_DEFAULTS.BATCH_INTERVAL_MS),
   DATA_DIR: text(CONFIG_DEFAULTS.DATA_DIR),
+  MONGODB_URI: z.preprocess(
+    emptyAsUnset,
+    z
+      .string()
+      .trim()
+      .max(4096, "must be at most 4096 characters")
+      .refine((s) => /^mongodb(\+srv)?:\/\/[^\s/]+/.test(s), "must be a mongodb:// or mongodb+srv:// connection string")
+      .optional(),
+  ),
+  MONGODB_POOL_SIZE: integer(1, 1000, CONFIG_DEFAULTS.MONGODB_POOL_SIZE),
   BRIDGE_ID: text(CONFIG_DEFAULTS.BRIDGE_ID).refine(
     (s) => /^[A-Za-z0-9._-]{1,64}$/.test(s),
     "must be 1-64 characters of A-Z a-z 0-9 . _ -",
@@ -146,6 +161,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     simUpdatesPerSec: e.SIM_UPDATES_PER_SEC,
     batchIntervalMs: e.BATCH_INTERVAL_MS,
     dataDir: path.resolve(cwd, e.DATA_DIR),
+    mongodbUri: e.MONGODB_URI,
+    mongodbPoolSize: e.MONGODB_POOL_SIZE,
     bridgeId: e.BRIDGE_ID,
     logLevel: e.LOG_LEVEL,
     marketSource: e.MARKET_SOURCE,
@@ -155,13 +172,33 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   });
 }
 
-/** The configuration as it may be logged: everything except the secrets. */
+/** The configuration as it may be logged: everything except the secrets (the MongoDB URI may hold a password). */
 export function describeConfig(config: BridgeConfig): Record<string, unknown> {
-  const { bridgeToken: _secret, exchangeKeysSecret, binance, ...rest } = config;
+  const { bridgeToken: _secret, exchangeKeysSecret, binance, mongodbUri, ...rest } = config;
   return {
     ...rest,
     bridgeToken: "[REDACTED]",
     exchangeKeysSecret: exchangeKeysSecret === undefined ? undefined : "[REDACTED]",
+    mongodbUri: mongodbUri === undefined ? null : "[REDACTED]",
     binance: { ...binance, symbols: binance.symbols.length },
   };
+}
+
+/** Strings the logger must scrub from every line: the token, the key-store secret, the MongoDB URI and its password. */
+export function secretsOf(config: BridgeConfig): string[] {
+  const secrets = [config.bridgeToken];
+  if (config.exchangeKeysSecret) secrets.push(config.exchangeKeysSecret);
+  if (config.mongodbUri) {
+    secrets.push(config.mongodbUri);
+    const password = /^mongodb(?:\+srv)?:\/\/[^:@/]*:([^@/]+)@/.exec(config.mongodbUri)?.[1];
+    if (password) {
+      secrets.push(password);
+      try {
+        secrets.push(decodeURIComponent(password));
+      } catch {
+        // not percent-encoded: the raw form is enough
+      }
+    }
+  }
+  return [...new Set(secrets)].filter((s) => s.length >= 4);
 }

@@ -1,6 +1,7 @@
 /**
- * The bridge's HTTP surface (Hono): `GET /health`, the analysis endpoints (analysis/routes.ts);
- * the record endpoints later. Errors are thrown and turned into `{ error: { code, message } }` in one place.
+ * The bridge's HTTP surface (Hono): `GET /health`, the analysis endpoints (analysis/routes.ts) and
+ * the system of record's `/v1/*` routes (records/routes.ts). Errors are thrown and turned into
+ * `{ error: { code, message } }` in one place (the records routes have their own, same shape).
  *
  * @example
  * const app = createApp({ startedAt: Date.now(), now: Date.now, source, edge: () => link.state(), log });
@@ -35,6 +36,8 @@ export interface AppDeps {
   readonly log: Logger;
   /** The analysis endpoints (POST /v1/analyze, /v1/batch-analyze), Bearer `token`. */
   readonly analysis?: { readonly service: AnalysisService; readonly token: string };
+  /** The system of record's routes (`/v1/*`, records/routes.ts), when the bridge has a store. */
+  readonly records?: Hono;
 }
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
@@ -74,6 +77,7 @@ export function createApp(deps: AppDeps): Hono {
   });
 
   if (deps.analysis) app.route("/", analysisRoutes(deps.analysis));
+  if (deps.records) app.route("/", deps.records);
 
   app.notFound((c) =>
     c.json<ErrorBody>({ error: { code: "not_found", message: `no route for ${c.req.method} ${truncate(c.req.path, 200)}` } }, 404),

@@ -2,8 +2,11 @@
  * The real process: `node --import tsx src/main.ts`, as `npm start` runs it.
  */
 import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startFakeEdge, waitFor, type FakeEdge } from "./testing/fake-edge";
 
 const PACKAGE_DIR = fileURLToPath(new URL("..", import.meta.url));
@@ -18,6 +21,12 @@ interface Proc {
 
 const running: Proc[] = [];
 let edge: FakeEdge | undefined;
+/** DATA_DIR of the record store: a fresh temp dir per test. */
+let dataDir: string;
+
+beforeEach(() => {
+  dataDir = mkdtempSync(path.join(tmpdir(), "main-test-"));
+});
 
 afterEach(async () => {
   for (const p of running.splice(0)) {
@@ -26,12 +35,13 @@ afterEach(async () => {
   }
   await edge?.close();
   edge = undefined;
+  rmSync(dataDir, { recursive: true, force: true });
 });
 
 function run(env: Record<string, string>): Proc {
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
     cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? "", ...env },
+    env: { PATH: process.env.PATH ?? "", DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const raw: string[] = [];

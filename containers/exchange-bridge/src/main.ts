@@ -7,7 +7,7 @@
  */
 import { analysisConfigFromEnv, type AnalysisConfig } from "./analysis/config";
 import { startBridge, type RunningBridge } from "./bridge";
-import { ConfigError, describeConfig, loadConfig, type BridgeConfig } from "./config";
+import { ConfigError, describeConfig, loadConfig, secretsOf, type BridgeConfig } from "./config";
 import { createLogger, type Logger } from "./log";
 
 const SHUTDOWN_TIMEOUT_MS = 10_000;
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 
   const log = createLogger({
     level: config.logLevel,
-    redact: [config.bridgeToken],
+    redact: secretsOf(config),
     base: { service: "exchange-bridge", bridgeId: config.bridgeId },
   });
   installCrashHandlers(log);

@@ -11,3 +11,4 @@ export * from "./orders";
 export * from "./rate-limit";
 export * from "./risk";
 export * from "./triggers";
+export * from "./outbox";
