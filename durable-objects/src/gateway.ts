@@ -14,7 +14,7 @@
  * the account's event log and restores the session's subscriptions.
  *
  * Protection: MAX_CLIENT_FRAMES_PER_SEC inbound frames per connection (error frame, close 1008 if
- * it goes on), MAX_CLIENT_FRAME_BYTES per frame, MAX_SOCKETS_PER_USER, a slow consumer (more than
+ * it goes on), MAX_CLIENT_FRAME_BYTES per frame, MAX_SOCKETS_PER_USER (WS_MAX_SOCKETS_PER_USER), a slow consumer (more than
  * SLOW_CONSUMER_FRAMES market-data frames unacknowledged) is warned and then closed (4008) — the
  * others on the shard are not held back; idle sockets (no frame, no heartbeat for IDLE_TIMEOUT_MS)
  * are closed by the alarm. Heartbeats (`{"type":"ping"}`) are answered by the runtime without
@@ -113,11 +113,13 @@ export class Gateway extends DurableObject<Env> {
   private floodClosed = 0;
   private readonly resendBaseMs: number;
   private readonly slowFrames: number;
+  private readonly maxSockets: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.resendBaseMs = tunable(env.WS_RESEND_BASE_MS, 1000);
     this.slowFrames = tunable(env.WS_SLOW_CONSUMER_FRAMES, SLOW_CONSUMER_FRAMES);
+    this.maxSockets = tunable(env.WS_MAX_SOCKETS_PER_USER, MAX_SOCKETS_PER_USER);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -128,9 +130,9 @@ export class Gateway extends DurableObject<Env> {
     const shard = request.headers.get(GATEWAY_HEADERS.shard);
     if (shard) await this.rememberShard(shard);
     const userId = request.headers.get(GATEWAY_HEADERS.userId);
-    if (userId && this.socketsOf(userId).length >= MAX_SOCKETS_PER_USER) {
+    if (userId && this.socketsOf(userId).length >= this.maxSockets) {
       return Response.json(
-        { error: { code: "too_many_connections", message: `at most ${MAX_SOCKETS_PER_USER} open sockets per user; close another tab` } },
+        { error: { code: "too_many_connections", message: `at most ${this.maxSockets} open sockets per user; close another tab` } },
         { status: 429, headers: { "Retry-After": "5" } },
       );
     }
@@ -364,8 +366,8 @@ export class Gateway extends DurableObject<Env> {
       return this.closeUnauthorized(ws, "token refused");
     }
     const wasPending = session.userId === null;
-    if (wasPending && this.socketsOf(result.claims.sub).length >= MAX_SOCKETS_PER_USER) {
-      this.sendError(ws, "rate_limited", `at most ${MAX_SOCKETS_PER_USER} open sockets per user`);
+    if (wasPending && this.socketsOf(result.claims.sub).length >= this.maxSockets) {
+      this.sendError(ws, "rate_limited", `at most ${this.maxSockets} open sockets per user`);
       return this.closeWith(ws, CLOSE_POLICY, "too many connections");
     }
     const liveFrom = wasPending ? await this.goOnline(result.claims.sub) : session.liveFrom;

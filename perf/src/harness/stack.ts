@@ -92,7 +92,8 @@ export async function startPerfStack(options: { edgePort: number; bridgePort: nu
       if (logs.length > 500) logs.shift();
     },
     bridgeEnv: { LOG_LEVEL: "warn", ...options.bridgeEnv },
-    edgeVars: options.edgeVars ?? {},
+    // Load generators open many sockets per user: lift the per-user socket limit (10 for real users).
+    edgeVars: { WS_MAX_SOCKETS_PER_USER: "100000", ...options.edgeVars },
     edgeEnv: { X_LOCAL_OBSERVABILITY: "false" },
   })) as UntypedStack;
   try {

@@ -29,6 +29,8 @@ export interface WsLoadResult {
   timeline: Array<{ t: number; rate: number; p99?: number }>;
 }
 
+const MD_PREFIX = /^\{"type":"md","n":(\d+)/;
+
 interface MdFrame {
   type: string;
   updates?: Array<{ bridgeTime?: number }>;
@@ -59,12 +61,21 @@ export async function wsLoad(o: WsLoadOptions): Promise<WsLoadResult> {
           resolve(true);
         });
         ws.on("error", () => resolve(false));
+        let acked = 0;
         ws.on("message", (data) => {
+          // Flow control, as the protocol asks of every client: acknowledge market-data frames
+          // (every 100) so the gateway does not treat this socket as a slow consumer.
+          const text = data.toString();
+          const n = MD_PREFIX.exec(text)?.[1];
+          if (n !== undefined && Number(n) - acked >= 100) {
+            acked = Number(n);
+            ws.send(`{"type":"ack","md":${acked}}`);
+          }
           if (!measuring) return;
           const now = Date.now();
           let frame: MdFrame;
           try {
-            frame = JSON.parse(data.toString()) as MdFrame;
+            frame = JSON.parse(text) as MdFrame;
           } catch {
             errorFrames++;
             return;

@@ -337,4 +337,48 @@ describe("createRealtimeClient", () => {
     await settle();
     expect(sockets.sockets).toHaveLength(2);
   });
+
+  it("acknowledges market data every 100 frames", async () => {
+    const { client, sockets } = setup();
+    client.connect();
+    await settle();
+    const ws = sockets.last();
+    ws.accept();
+    for (let n = 1; n <= 250; n++) ws.serverSend({ type: "md", n, sentAt: 1, updates: [tickerUpdate("64000.1")] });
+    expect(ws.frames().filter((f) => (f as { type: string }).type === "ack")).toEqual([
+      { type: "ack", md: 100 },
+      { type: "ack", md: 200 },
+    ]);
+  });
+
+  it("hands private events over once, in order, acknowledges them, and resumes on a gap and after a reconnect", async () => {
+    const onEvent = vi.fn();
+    const { client, sockets } = setup({ onEvent, sessionId: "tab-test-0001" });
+    client.connect();
+    await settle();
+    const ws = sockets.last();
+    ws.accept();
+    const ev = (seq: number) => ({ type: "event", seq, event: { type: "order.filled", ts: 1, payload: { seq } } });
+    ws.serverSend(ev(7));
+    ws.serverSend(ev(8));
+    ws.serverSend(ev(8)); // a resend
+    ws.serverSend(ev(10)); // 9 is missing
+    expect(onEvent.mock.calls.map((c) => (c[0] as { seq: number }).seq)).toEqual([7, 8]);
+    const sent = ws.frames();
+    expect(sent).toContainEqual({ type: "ack", seq: 7 });
+    expect(sent).toContainEqual({ type: "ack", seq: 8 });
+    expect(sent.at(-1)).toEqual({ type: "resume", sessionId: "tab-test-0001", lastSeq: 8 });
+    ws.serverSend({ ...ev(9), replay: true });
+    ws.serverSend({ ...ev(10), replay: true });
+    ws.serverSend({ type: "resumed", sessionId: "tab-test-0001", lastSeq: 8, replayed: 2, channels: [], more: false });
+    expect(onEvent.mock.calls.map((c) => (c[0] as { seq: number }).seq)).toEqual([7, 8, 9, 10]);
+
+    ws.serverClose(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const next = sockets.last();
+    expect(next).not.toBe(ws);
+    next.accept();
+    expect(next.frames()).toContainEqual({ type: "resume", sessionId: "tab-test-0001", lastSeq: 10 });
+  });
 });
+

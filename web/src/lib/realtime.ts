@@ -9,6 +9,10 @@
  * - Sends `{"type":"ping"}` every heartbeat and drops a connection that stays silent for two.
  * - Validates inbound frames minimally: malformed frames and unknown types are ignored, and a
  *   market update whose prices are not decimal strings is dropped.
+ * - Acknowledges market-data frames every MD_ACK_EVERY (the gateway closes consumers that fall
+ *   far behind) and every private event; private events arrive once each, in sequence order: a
+ *   duplicate is dropped, a gap (or a reconnect) sends `resume {sessionId, lastSeq}` and the
+ *   server replays what was missed.
  *
  * @example
  * const rt = createRealtimeClient({ url: defaultSocketUrl(), getToken: (force) => session.freshToken({ force }), onMarket: prices.apply });
@@ -43,8 +47,17 @@ export type InboundFrame =
   | { type: "welcome"; userId: string; serverTime: number; heartbeatMs?: number }
   | { type: "subscribed" | "unsubscribed"; channels: string[]; id?: string }
   | { type: "pong" }
-  | { type: "md"; sentAt: number; updates: MarketFrameUpdate[] }
+  | { type: "md"; n?: number; sentAt: number; updates: MarketFrameUpdate[] }
+  | { type: "event"; seq: number; event: PrivateStreamEvent; replay: boolean }
+  | { type: "resumed"; lastSeq: number; replayed: number; more: boolean }
   | { type: "error"; code: WsErrorCode | string; message: string; id?: string };
+
+/** One event of the user's private stream (orders, fills, positions, balance). */
+export interface PrivateStreamEvent {
+  type: string;
+  ts: number;
+  payload: unknown;
+}
 
 export interface RealtimeOptions {
   /** Full ws:// or wss:// URL of `/ws`. */
@@ -53,6 +66,10 @@ export interface RealtimeOptions {
   getToken: (force: boolean) => Promise<string | null>;
   createSocket?: SocketFactory;
   onMarket?: (updates: MarketFrameUpdate[], sentAt: number) => void;
+  /** Private events, each once, in sequence order. */
+  onEvent?: (event: PrivateStreamEvent & { seq: number }) => void;
+  /** This tab's session id (subscriptions are restored to it after a reconnect); random by default. */
+  sessionId?: string;
   onServerError?: (error: { code: string; message: string }) => void;
   heartbeatMs?: number;
   random?: () => number;
@@ -79,6 +96,8 @@ export const DEFAULT_HEARTBEAT_MS = 30_000;
 export const AUTH_CLOSE_CODES: ReadonlySet<number> = new Set([1008, 4401]);
 
 const WS_OPEN = 1;
+/** Market-data frames between acknowledgements (the server tolerates 1,000). */
+export const MD_ACK_EVERY = 100;
 
 /**
  * Delay before reconnect attempt `attempt` (0-based): 1, 2, 4, 8, 16, 30, 30 … seconds, plus up
@@ -146,8 +165,15 @@ export function parseServerFrame(data: unknown): InboundFrame | null {
         const parsed = parseUpdate(u);
         if (parsed) updates.push(parsed);
       }
-      return { type: "md", sentAt: raw.sentAt, updates };
+      return { type: "md", ...(isNum(raw.n) ? { n: raw.n } : {}), sentAt: raw.sentAt, updates };
     }
+    case "event": {
+      if (!isNum(raw.seq) || !isObj(raw.event) || !isStr(raw.event.type) || !isNum(raw.event.ts)) return null;
+      return { type: "event", seq: raw.seq, event: { type: raw.event.type, ts: raw.event.ts, payload: raw.event.payload }, replay: raw.replay === true };
+    }
+    case "resumed":
+      if (!isNum(raw.lastSeq) || !isNum(raw.replayed)) return null;
+      return { type: "resumed", lastSeq: raw.lastSeq, replayed: raw.replayed, more: raw.more === true };
     case "error":
       if (!isStr(raw.code) || !isStr(raw.message)) return null;
       return { type: "error", code: raw.code, message: raw.message, ...(isStr(raw.id) ? { id: raw.id } : {}) };
@@ -179,6 +205,17 @@ export function createRealtimeClient(options: RealtimeOptions): RealtimeClient {
   let heartbeatTimer: ReturnType<typeof setInterval> | undefined;
   /** Bumped for every socket so events and token lookups of an old one are ignored. */
   let generation = 0;
+  const sessionId = options.sessionId ?? `tab-${Math.floor(random() * 2 ** 48).toString(36)}${Date.now().toString(36)}`;
+  /** Last private event handled (null until the first one: a fresh tab reads state over REST). */
+  let lastSeq: number | null = null;
+  let mdAcked = 0;
+  let resumePending = false;
+
+  function resume(): void {
+    if (lastSeq === null || resumePending) return;
+    resumePending = true;
+    send({ type: "resume", sessionId, lastSeq });
+  }
 
   function send(frame: object): void {
     if (socket && socket.readyState === WS_OPEN) socket.send(JSON.stringify(frame));
@@ -242,10 +279,34 @@ export function createRealtimeClient(options: RealtimeOptions): RealtimeClient {
           startHeartbeat();
         }
         setState("open");
+        mdAcked = 0;
+        resumePending = false;
         if (channels.size > 0) send({ type: "subscribe", channels: [...channels] });
+        resume();
         return;
       case "md":
         if (frame.updates.length > 0) options.onMarket?.(frame.updates, frame.sentAt);
+        if (frame.n !== undefined && frame.n - mdAcked >= MD_ACK_EVERY) {
+          mdAcked = frame.n;
+          send({ type: "ack", md: frame.n });
+        }
+        return;
+      case "event":
+        if (lastSeq !== null && frame.seq <= lastSeq) {
+          send({ type: "ack", seq: lastSeq }); // a resend of something handled
+          return;
+        }
+        if (lastSeq !== null && frame.seq > lastSeq + 1) {
+          resume(); // a gap: the replay brings the missing ones in order
+          return;
+        }
+        lastSeq = frame.seq;
+        options.onEvent?.({ seq: frame.seq, ...frame.event });
+        send({ type: "ack", seq: frame.seq });
+        return;
+      case "resumed":
+        resumePending = false;
+        if (frame.more) resume();
         return;
       case "error":
         setLastError(frame.message);
