@@ -63,6 +63,8 @@ export const GATEWAY_HEADERS = {
   userId: "x-bc-user-id",
   tokenExp: "x-bc-token-exp",
   subprotocol: "x-bc-subprotocol",
+  /** "single": one frame per update, no windowing (benchmarks compare it with batching). */
+  frames: "x-bc-frames",
 } as const;
 
 interface SocketSession {
@@ -84,6 +86,8 @@ interface SocketSession {
   resendAt: number | null;
   /** Last inbound frame (heartbeats answered by the runtime are read from it separately). */
   lastFrameAt: number;
+  /** One frame per update instead of windowed batches. */
+  single?: boolean;
 }
 
 /** Per-connection counters kept in memory only (a hibernated socket was quiet anyway). */
@@ -108,18 +112,26 @@ export class Gateway extends DurableObject<Env> {
   private shardName: string | null = null;
   private subsCache = new WeakMap<WebSocket, Set<string>>();
   private flows = new WeakMap<WebSocket, Flow>();
+  /** Per-socket window: when the last market-data frame went out, and what waits for the next one. */
+  private lastMdAt = new WeakMap<WebSocket, number>();
+  private pendingMd = new Map<WebSocket, Map<string, string>>();
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private flushAt = 0;
+  private singleCache = new WeakMap<WebSocket, boolean>();
   private sent: Record<string, number> = {};
   private slowClosed = 0;
   private floodClosed = 0;
   private readonly resendBaseMs: number;
   private readonly slowFrames: number;
   private readonly maxSockets: number;
+  private readonly windowMs: number;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.resendBaseMs = tunable(env.WS_RESEND_BASE_MS, 1000);
     this.slowFrames = tunable(env.WS_SLOW_CONSUMER_FRAMES, SLOW_CONSUMER_FRAMES);
     this.maxSockets = tunable(env.WS_MAX_SOCKETS_PER_USER, MAX_SOCKETS_PER_USER);
+    this.windowMs = tunable(env.WS_BATCH_WINDOW_MS, 10);
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -150,6 +162,7 @@ export class Gateway extends DurableObject<Env> {
       resends: 0,
       resendAt: null,
       lastFrameAt: now,
+      ...(request.headers.get(GATEWAY_HEADERS.frames) === "single" ? { single: true } : {}),
     };
     const pair = new WebSocketPair();
     const server = pair[1];
@@ -249,45 +262,102 @@ export class Gateway extends DurableObject<Env> {
   }
 
   /**
-   * Market data from the feed: every update is serialized once, and each socket gets one frame
-   * with the updates of its channels.
+   * Market data from the feed. Every update is serialized once per shard. Each socket gets at most
+   * one frame per window (WS_BATCH_WINDOW_MS, 10 ms): a socket that has not been sent anything
+   * for a window gets the update at once (a slow symbol never waits); otherwise the update waits
+   * for the window's end, conflated to the latest state per channel (closed candles are all
+   * kept). Sockets opened with `?frames=single` get one frame per update (the benchmark's
+   * unbatched comparison).
    */
   publish(updates: Array<MarketUpdate & { channel: Channel }>): number {
-    const byChannel = new Map<string, string[]>();
+    const byChannel = new Map<string, Array<[string, string]>>();
     for (const u of updates) {
-      const json = JSON.stringify(u);
+      const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.channel;
+      const entry: [string, string] = [key, JSON.stringify(u)];
       const list = byChannel.get(u.channel);
-      if (list) list.push(json);
-      else byChannel.set(u.channel, [json]);
+      if (list) list.push(entry);
+      else byChannel.set(u.channel, [entry]);
     }
-    const sentAt = Date.now();
+    const now = Date.now();
     let frames = 0;
     for (const ws of this.ctx.getWebSockets()) {
       const subs = this.subsOf(ws);
       if (subs.size === 0) continue;
-      const parts: string[] = [];
-      for (const [channel, list] of byChannel) if (subs.has(channel)) parts.push(...list);
-      if (parts.length === 0) continue;
-      const flow = this.flowOf(ws);
-      const behind = flow.mdSent - flow.mdAcked;
-      if (behind >= 2 * this.slowFrames) {
-        this.slowClosed++;
-        this.closeWith(ws, CLOSE_SLOW_CONSUMER, `slow consumer: ${behind} market-data frames unacknowledged`);
+      let parts: Array<[string, string]> | undefined;
+      for (const [channel, list] of byChannel) {
+        if (!subs.has(channel)) continue;
+        (parts ??= []).push(...list);
+      }
+      if (!parts) continue;
+      if (this.isSingle(ws)) {
+        for (const [, json] of parts) if (this.sendMd(ws, json, now)) frames++;
         continue;
       }
-      if (behind >= this.slowFrames && !flow.warned) {
-        flow.warned = true;
-        this.send(ws, { type: "warning", code: "slow_consumer", message: `${behind} market-data frames unacknowledged; at ${2 * this.slowFrames} the connection is closed` });
+      const pending = this.pendingMd.get(ws);
+      const last = this.lastMdAt.get(ws) ?? 0;
+      if (!pending && now - last >= this.windowMs) {
+        // Conflate within this batch too: the latest state per key.
+        const latest = new Map(parts);
+        if (this.sendMd(ws, [...latest.values()].join(","), now)) frames++;
+        continue;
       }
-      try {
-        ws.send(`{"type":"md","n":${++flow.mdSent},"sentAt":${sentAt},"updates":[${parts.join(",")}]}`);
-        frames++;
-      } catch {
-        // the socket is closing; its close handler cleans up
-      }
+      const merged = pending ?? new Map<string, string>();
+      for (const [key, json] of parts) merged.set(key, json);
+      this.pendingMd.set(ws, merged);
+      this.scheduleFlush(last + this.windowMs);
     }
     this.sent.md = (this.sent.md ?? 0) + frames;
     return frames;
+  }
+
+  private scheduleFlush(at: number): void {
+    if (this.flushTimer !== undefined && this.flushAt <= at) return;
+    if (this.flushTimer !== undefined) clearTimeout(this.flushTimer);
+    this.flushAt = at;
+    this.flushTimer = setTimeout(() => this.flushPending(), Math.max(0, at - Date.now()));
+  }
+
+  /** Sends every waiting window (one frame per socket). */
+  private flushPending(): void {
+    this.flushTimer = undefined;
+    const now = Date.now();
+    let frames = 0;
+    const waiting = [...this.pendingMd];
+    this.pendingMd.clear();
+    for (const [ws, merged] of waiting) if (this.sendMd(ws, [...merged.values()].join(","), now)) frames++;
+    this.sent.md = (this.sent.md ?? 0) + frames;
+  }
+
+  /** One market-data frame, unless the socket is too far behind (then warned, and at twice the limit closed). */
+  private sendMd(ws: WebSocket, joined: string, now: number): boolean {
+    const flow = this.flowOf(ws);
+    const behind = flow.mdSent - flow.mdAcked;
+    if (behind >= 2 * this.slowFrames) {
+      this.slowClosed++;
+      this.pendingMd.delete(ws);
+      this.closeWith(ws, CLOSE_SLOW_CONSUMER, `slow consumer: ${behind} market-data frames unacknowledged`);
+      return false;
+    }
+    if (behind >= this.slowFrames && !flow.warned) {
+      flow.warned = true;
+      this.send(ws, { type: "warning", code: "slow_consumer", message: `${behind} market-data frames unacknowledged; at ${2 * this.slowFrames} the connection is closed` });
+    }
+    try {
+      ws.send(`{"type":"md","n":${++flow.mdSent},"sentAt":${now},"updates":[${joined}]}`);
+      this.lastMdAt.set(ws, now);
+      return true;
+    } catch {
+      return false; // closing; its close handler cleans up
+    }
+  }
+
+  private isSingle(ws: WebSocket): boolean {
+    let single = this.singleCache.get(ws);
+    if (single === undefined) {
+      single = this.session(ws)?.single === true;
+      this.singleCache.set(ws, single);
+    }
+    return single;
   }
 
   /** Open sockets, distinct channels, frames sent by type, sockets closed for being slow or flooding. */
@@ -519,6 +589,7 @@ export class Gateway extends DurableObject<Env> {
   private async socketGone(ws: WebSocket): Promise<void> {
     const s = this.session(ws);
     this.lateAuth?.delete(ws);
+    this.pendingMd.delete(ws);
     await this.updateInterest(ws);
     if (s?.userId && this.socketsOf(s.userId).filter((o) => o !== ws && o.readyState === WebSocket.OPEN).length === 0) {
       const shard = await this.getShardName();

@@ -15,6 +15,8 @@ export interface WsLoadOptions {
   sockets: number;
   warmupSec: number;
   durationSec: number;
+  /** Sampled once a second while measuring (e.g. the server's RSS in MB); the peak is reported. */
+  sampleMemory?: () => number;
 }
 
 export interface WsLoadResult {
@@ -27,6 +29,7 @@ export interface WsLoadResult {
   frames: number;
   updatesPerSec: number;
   timeline: Array<{ t: number; rate: number; p99?: number }>;
+  peakRssMb?: number;
 }
 
 const MD_PREFIX = /^\{"type":"md","n":(\d+)/;
@@ -102,8 +105,15 @@ export async function wsLoad(o: WsLoadOptions): Promise<WsLoadResult> {
   await new Promise((r) => setTimeout(r, o.warmupSec * 1000));
   measureStart = Date.now();
   measuring = true;
+  let peakRssMb: number | undefined;
+  const sampler = o.sampleMemory
+    ? setInterval(() => {
+        peakRssMb = Math.max(peakRssMb ?? 0, o.sampleMemory!());
+      }, 1000)
+    : undefined;
   await new Promise((r) => setTimeout(r, o.durationSec * 1000));
   measuring = false;
+  if (sampler) clearInterval(sampler);
   for (const ws of sockets) ws.terminate();
 
   const timeline = Array.from({ length: o.durationSec }, (_, t) => ({
@@ -121,5 +131,6 @@ export async function wsLoad(o: WsLoadOptions): Promise<WsLoadResult> {
     frames,
     updatesPerSec: updates / o.durationSec,
     timeline,
+    ...(peakRssMb !== undefined ? { peakRssMb } : {}),
   };
 }

@@ -45,6 +45,8 @@ export async function handleClientUpgrade(c: Context<AppEnv>): Promise<Response>
     if (v) headers.set(name, v);
   }
   if (offered.includes(WS_SUBPROTOCOL)) headers.set(GATEWAY_HEADERS.subprotocol, WS_SUBPROTOCOL);
+  // `?frames=single`: one frame per update, no windowing (for comparisons; batching is the default).
+  if (new URL(c.req.url).searchParams.get("frames") === "single") headers.set(GATEWAY_HEADERS.frames, "single");
 
   let shard: number;
   if (tokenValue) {

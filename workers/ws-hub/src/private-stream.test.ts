@@ -113,6 +113,30 @@ describe("the private stream", () => {
   });
 });
 
+describe("market-data windows", () => {
+  it("sends a quiet channel's update at once and conflates a burst to the latest state per channel", async () => {
+    const user = await register();
+    const socket = await connect(user);
+    socket.send({ type: "subscribe", channels: ["ticker:DOGEUSDT", "ticker:ADAUSDT"] });
+    await socket.next(isType("subscribed"));
+    await sleep(20);
+    socket.frames.length = 0;
+    const gateway = gatewayOf(user.user.id);
+    const t = (symbol: string, price: string): MarketUpdate & { channel: `ticker:${string}` } => ({
+      kind: "ticker", symbol, price, bid: price, ask: price, bidQty: "1", askQty: "1", eventTime: Date.now(), bridgeTime: Date.now(), channel: `ticker:${symbol}`,
+    });
+    await gateway.publish([t("DOGEUSDT", "0.10001")]);
+    await gateway.publish([t("DOGEUSDT", "0.10002"), t("ADAUSDT", "0.5001")]);
+    await gateway.publish([t("DOGEUSDT", "0.10003")]);
+    await sleep(60);
+    const mds = socket.frames.filter((f) => (f as Frame).type === "md") as Array<{ updates: Array<{ symbol: string; price: string }> }>;
+    expect(mds[0]!.updates.map((u) => u.price)).toEqual(["0.10001"]); // at once
+    // The rest within the window: one frame, the latest per channel.
+    expect(mds).toHaveLength(2);
+    expect(mds[1]!.updates.map((u) => `${u.symbol}=${u.price}`).sort()).toEqual(["ADAUSDT=0.5001", "DOGEUSDT=0.10003"]);
+  });
+});
+
 describe("protections", () => {
   it("warns and then cuts off a slow consumer while a normal one on the same shard keeps receiving", async () => {
     const user = await register();
@@ -136,7 +160,7 @@ describe("protections", () => {
         normal.send({ type: "ack", md: last });
         acked = last;
       }
-      await sleep(1);
+      await sleep(12); // past the 10 ms window: one frame per publish
     }
     expect(await slow.next(isType("warning"))).toMatchObject({ code: "slow_consumer" });
     expect(await slow.closed).toMatchObject({ code: CLOSE_SLOW_CONSUMER });
