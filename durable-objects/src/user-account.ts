@@ -87,6 +87,12 @@ export function startingBalance(configured: string | undefined): string {
 }
 /** Binance's default taker fee: 0.1% (charged on every paper fill). */
 export const TAKER_FEE_RATE = "0.001";
+/** Outbox rows wait this long for company before a drain (one POST carries many orders). */
+const DRAIN_DELAY_MS = 1000;
+/** Longest wait between drain attempts while the bridge is down or refuses a batch. */
+const DRAIN_MAX_BACKOFF_MS = 60_000;
+/** Records per POST (the bridge accepts up to 500). */
+const DRAIN_MAX_RECORDS = 400;
 /** A hub price older than this is not used as a position's mark. */
 const MARK_MAX_AGE_MS = 10_000;
 /** How long after a failed delivery the alarm retries trigger registrations. */
@@ -188,11 +194,20 @@ export class UserAccount extends DurableObject<Env> {
   /** The gateway shard holding the user's sockets, or null when none is open (cached `meta` rows). */
   private presenceCache: { shard: string | null; delivered: number } | undefined;
   private pushing: Promise<void> | undefined;
+  private draining: Promise<void> | undefined;
+  private drainBackoffMs = 0;
+  /** The alarm this instance set (alarms are one per DO: never postpone an earlier one). */
+  private alarmAt: number | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, MIGRATIONS);
+      // Rows left by an earlier instance are drained by the alarm (set when they were written);
+      // make sure one is set.
+      if (ctx.storage.sql.exec("SELECT 1 FROM outbox LIMIT 1").toArray().length > 0 && (await ctx.storage.getAlarm()) === null) {
+        await ctx.storage.setAlarm(Date.now() + DRAIN_DELAY_MS);
+      }
     });
   }
 
@@ -600,9 +615,114 @@ export class UserAccount extends DurableObject<Env> {
 
   /** The alarm delivers trigger registrations a hub has not confirmed yet, and private events a gateway did not take. */
   override async alarm(): Promise<void> {
+    this.alarmAt = undefined;
     if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
     this.pushEvents();
     await this.pushing;
+    await this.drainOutbox();
+  }
+
+  /** After a change: the outbox is drained by the alarm within DRAIN_DELAY_MS (batched). */
+  private scheduleDrain(): void {
+    if (this.alarmAt !== undefined && this.alarmAt > Date.now()) return;
+    void this.wakeAt(Date.now() + DRAIN_DELAY_MS);
+  }
+
+  /** Sets the alarm for `at` unless this instance already has an earlier one set. */
+  private async wakeAt(at: number): Promise<void> {
+    if (this.alarmAt !== undefined && this.alarmAt <= at && this.alarmAt > Date.now() - 5000) return;
+    this.alarmAt = at;
+    await this.ctx.storage.setAlarm(at);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The outbox drain to the system of record (the bridge's POST /v1/records)
+
+  /** Outbox rows waiting for the bridge (tests and health). */
+  outboxBacklog(): number {
+    return this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM outbox").one().n;
+  }
+
+  /**
+   * Sends the oldest outbox rows to the bridge, whole rows only, and deletes what it acknowledged
+   * (`ackedThrough`). At-least-once: a row is deleted only after the bridge stored it; the bridge's
+   * upserts are idempotent by record id and version (the row id). Failures back off 1 s → 60 s.
+   */
+  private drainOutbox(): Promise<void> {
+    this.draining ??= (async () => {
+      try {
+        for (let round = 0; round < 10; round++) {
+          const rows = this.ctx.storage.sql
+            .exec<{ id: number; kind: string; record_id: string; payload: string; ts: number }>("SELECT id, kind, record_id, payload, ts FROM outbox ORDER BY id LIMIT ?", DRAIN_MAX_RECORDS)
+            .toArray();
+          if (rows.length === 0) {
+            this.drainBackoffMs = 0;
+            return;
+          }
+          const records: Array<{ outboxId: number; kind: string; recordId: string; payload: unknown; ts: number }> = [];
+          for (const row of rows) {
+            const rowRecords = this.outboxRecordsOf(row);
+            if (records.length > 0 && records.length + rowRecords.length > DRAIN_MAX_RECORDS) break;
+            records.push(...rowRecords.map((r) => ({ outboxId: row.id, kind: r.kind, recordId: r.recordId, payload: r.payload, ts: row.ts })));
+          }
+          const lastRow = records.at(-1)?.outboxId ?? rows[0]!.id;
+          const acked = records.length === 0 ? lastRow : await this.postRecords(records);
+          if (acked === null) {
+            this.drainBackoffMs = Math.min(DRAIN_MAX_BACKOFF_MS, Math.max(1000, this.drainBackoffMs * 2));
+            await this.wakeAt(Date.now() + this.drainBackoffMs);
+            return;
+          }
+          this.drainBackoffMs = 0;
+          this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id <= ?", Math.min(acked, lastRow));
+        }
+        await this.wakeAt(Date.now() + DRAIN_DELAY_MS);
+      } finally {
+        this.draining = undefined;
+      }
+    })();
+    return this.draining;
+  }
+
+  /** The records of one outbox row (rows written before v6 carried one trade event: converted). */
+  private outboxRecordsOf(row: { kind: string; record_id: string; payload: string }): Array<{ kind: string; recordId: string; payload: unknown }> {
+    if (row.kind === "records") return JSON.parse(row.payload) as Array<{ kind: string; recordId: string; payload: unknown }>;
+    if (row.kind === "trade") {
+      const old = JSON.parse(row.payload) as { order?: OrderView; fill?: { id: string; price: string; qty: string; fee: string; realizedPnl: string } };
+      if (old.order && old.fill) {
+        return [{
+          kind: "trade",
+          recordId: old.fill.id,
+          payload: {
+            tradeId: old.fill.id, orderId: old.order.orderId, userId: this.userId(), symbol: old.order.symbol, side: old.order.side, quantity: old.fill.qty,
+            price: old.fill.price, fee: old.fill.fee, feeAsset: USDT, realizedPnl: old.fill.realizedPnl, time: old.order.updatedAt, mode: "paper",
+          },
+        }];
+      }
+    }
+    console.warn(JSON.stringify({ level: "warn", msg: "outbox row of an unknown shape skipped", kind: row.kind, recordId: row.record_id }));
+    return [];
+  }
+
+  /** POSTs one batch; the row id acknowledged through, or null to retry later. */
+  private async postRecords(records: Array<{ outboxId: number; kind: string; recordId: string; payload: unknown; ts: number }>): Promise<number | null> {
+    const url = this.env.BRIDGE_URL;
+    if (!url || !this.env.BRIDGE_TOKEN) return null;
+    try {
+      const res = await fetch(`${url.replace(/\/$/, "")}/v1/records`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${this.env.BRIDGE_TOKEN}` },
+        body: JSON.stringify({ userId: this.userId(), records }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!res.ok) {
+        console.warn(JSON.stringify({ level: "warn", msg: "the bridge refused an outbox batch", status: res.status, body: (await res.text()).slice(0, 500), records: records.length }));
+        return null;
+      }
+      const body = (await res.json()) as { ackedThrough?: unknown };
+      return typeof body.ackedThrough === "number" ? body.ackedThrough : null;
+    } catch {
+      return null;
+    }
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -655,6 +775,7 @@ export class UserAccount extends DurableObject<Env> {
    * client that misses one sees the gap (sequence numbers) and resumes.
    */
   private pushEvents(): void {
+    this.scheduleDrain();
     if (this.presenceState().shard === null || this.pushing) return;
     this.pushing = (async () => {
       try {
@@ -669,7 +790,7 @@ export class UserAccount extends DurableObject<Env> {
           this.presenceCache = { ...this.presenceState(), delivered };
         }
       } catch {
-        await this.ctx.storage.setAlarm(Date.now() + 1000);
+        await this.wakeAt(Date.now() + 1000);
       } finally {
         this.pushing = undefined;
       }
@@ -1121,7 +1242,7 @@ export class UserAccount extends DurableObject<Env> {
           }),
         );
         this.triggerSyncDirty = undefined;
-        if (failed || this.hasPendingTriggerSync()) await this.ctx.storage.setAlarm(Date.now() + TRIGGER_SYNC_RETRY_MS);
+        if (failed || this.hasPendingTriggerSync()) await this.wakeAt(Date.now() + TRIGGER_SYNC_RETRY_MS);
       } finally {
         this.flushing = undefined;
       }

@@ -104,7 +104,13 @@ async function main(): Promise<number> {
         stack = await startPerfStack({
           edgePort: await freePort(),
           bridgePort: await freePort(),
-          edgeVars: { RATE_LIMIT_REQUESTS_PER_MIN: "100000000", RATE_LIMIT_BURST_PER_SEC: "10000000", RATE_LIMIT_TRADES_PER_MIN: "100000000" },
+          edgeVars: {
+            RATE_LIMIT_REQUESTS_PER_MIN: "100000000",
+            RATE_LIMIT_BURST_PER_SEC: "10000000",
+            RATE_LIMIT_TRADES_PER_MIN: "100000000",
+            // The gateway's per-socket market-data window (10 ms by default) for a fan-out experiment.
+            ...(process.env.PERF_WS_GATEWAY_WINDOW_MS ? { WS_BATCH_WINDOW_MS: process.env.PERF_WS_GATEWAY_WINDOW_MS } : {}),
+          },
         });
         log(`stack up: ${stack.edgeUrl} (workerd socket: ${stack.directFound ? stack.directUrl : "not found, using the proxy"})`);
         // Registration is throttled to 20 per IP per hour: 20 users it is.

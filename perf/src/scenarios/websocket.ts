@@ -139,10 +139,11 @@ export const websocketScenario: Scenario = {
       await ctx.stack.startBridge({});
     }
     // Ids carry the configuration, so runs of other sizes are never compared with each other.
-    const config = `s${sockets}-r${rate}-w${windowMs}`;
+    const gatewayWindowMs = Number(process.env.PERF_WS_GATEWAY_WINDOW_MS ?? 10);
+    const config = `s${sockets}-r${rate}-w${windowMs}${gatewayWindowMs !== 10 ? `-g${gatewayWindowMs}` : ""}`;
     const edge = toMeasurement(`edge-ws-${config}`, `edge /ws (${sockets} sockets, ${rate} updates/s in)`, "target", sockets, ctx.durationSec, edgeRuns);
     const base = toMeasurement(`bare-ws-${config}`, `bare Node ws fan-out (${sockets} sockets, ${rate} updates/s)`, "baseline", sockets, ctx.durationSec, bareRuns);
-    const single = toMeasurement(`edge-ws-single-s${singleSockets}-r${rate}-w${windowMs}`, `edge /ws unbatched, one frame per update (${singleSockets} sockets)`, "target", singleSockets, ctx.durationSec, singleRuns);
+    const single = toMeasurement(`edge-ws-single-s${singleSockets}-r${rate}-w${windowMs}${gatewayWindowMs !== 10 ? `-g${gatewayWindowMs}` : ""}`, `edge /ws unbatched, one frame per update (${singleSockets} sockets)`, "target", singleSockets, ctx.durationSec, singleRuns);
     edge.extra = { ...edge.extra, workerdRssIdleMb: rssIdle, workerdRssPeakMb: Math.round(median(rss)), perSocketUpdatesPerSec: Math.round(edge.throughput / sockets) };
     single.extra = { ...single.extra, perSocketUpdatesPerSec: Math.round(single.throughput / singleSockets) };
     ctx.log(`  goal: >= 100,000 updates/s delivered with p99 < 100 ms, ${sockets} sockets connected with p95 connect < 1 s; workerd RSS ${rssIdle} MB idle, ${Math.round(median(rss))} MB with the sockets`);
@@ -150,7 +151,7 @@ export const websocketScenario: Scenario = {
       measurements: [base, edge, single],
       ratios: ratiosOf(edge, base),
       notes: [
-        `${sockets} sockets, each subscribed to 10 of ${SYMBOL_NAMES.length} tickers; the simulator emits ${rate} ticker updates/s in total; the bridge conflates per symbol per ${windowMs} ms batch, and the baseline per ${windowMs} ms window.`,
+        `${sockets} sockets, each subscribed to 10 of ${SYMBOL_NAMES.length} tickers; the simulator emits ${rate} ticker updates/s in total; the bridge conflates per symbol per ${windowMs} ms batch, the gateway sends each socket at most one frame per ${gatewayWindowMs} ms, and the baseline conflates per ${windowMs} ms window.`,
         "Latency = arrival time - bridgeTime (same machine, same clock). Spec: WebSocket p95 < 100 ms, 10,000 msg/s, connect p95 < 1 s.",
         "The load generator is one Node process sharing the 2 cores with workerd, wrangler and the bridge.",
         `Unbatched comparison (same run): ${singleSockets} sockets with ?frames=single get one frame per update; per-socket delivery and latency are in its row (extra.perSocketUpdatesPerSec).`,
