@@ -3,6 +3,8 @@
  * workerd) reach the bridge's system of record (embedded SQLite) through the account's alarm —
  * each fill exactly once, also when the bridge was down while the orders were placed.
  */
+import { request } from "node:http";
+import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDevVars } from "../scripts/dev-vars.mjs";
 import { ROOT } from "../scripts/stack.mjs";
@@ -84,4 +86,30 @@ describe("the system of record", () => {
     expect(new Set(final.map((t) => t.tradeId)).size).toBe(final.length);
     expect(all.length).toBe(final.length);
   }, 180_000);
+});
+
+describe("compression on the real runtime", () => {
+  /** Raw bytes as sent on the wire (Node's fetch would decode them for us). */
+  function raw(path: string, acceptEncoding: string): Promise<{ encoding: string | undefined; body: Buffer }> {
+    const url = new URL(path, stack.edgeUrl);
+    return new Promise((resolve, reject) => {
+      const req = request(url, { headers: { "accept-encoding": acceptEncoding } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => resolve({ encoding: res.headers["content-encoding"], body: Buffer.concat(chunks) }));
+      });
+      req.on("error", reject);
+      req.end();
+    });
+  }
+
+  it("gzips a large JSON body exactly once, and leaves it plain for a client without gzip", async () => {
+    const gz = await raw("/api/openapi.json", "gzip");
+    expect(gz.encoding).toBe("gzip");
+    const doc = JSON.parse(gunzipSync(gz.body).toString("utf8")) as { openapi: string };
+    expect(doc.openapi).toBe("3.1.0");
+    const plain = await raw("/api/openapi.json", "identity");
+    expect(plain.encoding).toBeUndefined();
+    expect((JSON.parse(plain.body.toString("utf8")) as { openapi: string }).openapi).toBe("3.1.0");
+  });
 });
