@@ -56,6 +56,8 @@ function tunable(value: string | undefined, fallback: number): number {
   return Number.isSafeInteger(n) && n > 0 ? n : fallback;
 }
 const IDLE_SWEEP_MS = 60_000;
+/** Widest market-data window the overload control may choose. */
+export const MAX_WINDOW_MS = 200;
 
 /** Headers the Worker sets when it forwards an upgrade to a shard. Never taken from clients. */
 export const GATEWAY_HEADERS = {
@@ -106,6 +108,9 @@ export interface GatewayStats {
   sent: Record<string, number>;
   slowConsumersClosed: number;
   floodsClosed: number;
+  /** The market-data window in force and the smoothed bridge-to-shard lag. */
+  windowMs: number;
+  lagMs: number;
 }
 
 export class Gateway extends DurableObject<Env> {
@@ -125,6 +130,9 @@ export class Gateway extends DurableObject<Env> {
   private readonly slowFrames: number;
   private readonly maxSockets: number;
   private readonly windowMs: number;
+  /** The window in force: widened (up to MAX_WINDOW_MS) while the shard falls behind, narrowed back when it keeps up. */
+  private currentWindowMs = 10;
+  private lagEwmaMs = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -132,6 +140,7 @@ export class Gateway extends DurableObject<Env> {
     this.slowFrames = tunable(env.WS_SLOW_CONSUMER_FRAMES, SLOW_CONSUMER_FRAMES);
     this.maxSockets = tunable(env.WS_MAX_SOCKETS_PER_USER, MAX_SOCKETS_PER_USER);
     this.windowMs = tunable(env.WS_BATCH_WINDOW_MS, 10);
+    this.currentWindowMs = this.windowMs;
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -270,6 +279,7 @@ export class Gateway extends DurableObject<Env> {
    * unbatched comparison).
    */
   publish(updates: Array<MarketUpdate & { channel: Channel }>): number {
+    this.adaptWindow(updates);
     const byChannel = new Map<string, Array<[string, string]>>();
     for (const u of updates) {
       const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.channel;
@@ -295,7 +305,7 @@ export class Gateway extends DurableObject<Env> {
       }
       const pending = this.pendingMd.get(ws);
       const last = this.lastMdAt.get(ws) ?? 0;
-      if (!pending && now - last >= this.windowMs) {
+      if (!pending && now - last >= this.currentWindowMs) {
         // Conflate within this batch too: the latest state per key.
         const latest = new Map(parts);
         if (this.sendMd(ws, [...latest.values()].join(","), now)) frames++;
@@ -304,10 +314,28 @@ export class Gateway extends DurableObject<Env> {
       const merged = pending ?? new Map<string, string>();
       for (const [key, json] of parts) merged.set(key, json);
       this.pendingMd.set(ws, merged);
-      this.scheduleFlush(last + this.windowMs);
+      this.scheduleFlush(last + this.currentWindowMs);
     }
     this.sent.md = (this.sent.md ?? 0) + frames;
     return frames;
+  }
+
+  /**
+   * Overload control: the lag between the bridge's stamp and this shard seeing an update (a
+   * moving average) grows when the shard sends more frames than it can. Then the window doubles
+   * (fewer, fuller frames: the budget is frames, not bytes), up to MAX_WINDOW_MS; when the lag is
+   * back under one window it halves again, down to the configured window.
+   */
+  private adaptWindow(updates: ReadonlyArray<MarketUpdate>): void {
+    const now = Date.now();
+    let lag = 0;
+    for (const u of updates) lag = Math.max(lag, now - u.bridgeTime);
+    this.lagEwmaMs = this.lagEwmaMs * 0.8 + lag * 0.2;
+    if (this.lagEwmaMs > 4 * this.currentWindowMs && this.currentWindowMs < MAX_WINDOW_MS) {
+      this.currentWindowMs = Math.min(MAX_WINDOW_MS, this.currentWindowMs * 2);
+    } else if (this.lagEwmaMs < this.currentWindowMs && this.currentWindowMs > this.windowMs) {
+      this.currentWindowMs = Math.max(this.windowMs, this.currentWindowMs / 2);
+    }
   }
 
   private scheduleFlush(at: number): void {
@@ -365,7 +393,15 @@ export class Gateway extends DurableObject<Env> {
     const channels = new Set<string>();
     const sockets = this.ctx.getWebSockets();
     for (const ws of sockets) for (const c of this.subsOf(ws)) channels.add(c);
-    return { sockets: sockets.length, channels: channels.size, sent: { ...this.sent }, slowConsumersClosed: this.slowClosed, floodsClosed: this.floodClosed };
+    return {
+      sockets: sockets.length,
+      channels: channels.size,
+      sent: { ...this.sent },
+      slowConsumersClosed: this.slowClosed,
+      floodsClosed: this.floodClosed,
+      windowMs: this.currentWindowMs,
+      lagMs: Math.round(this.lagEwmaMs),
+    };
   }
 
   // -------------------------------------------------------------------------------------------

@@ -137,6 +137,24 @@ describe("market-data windows", () => {
   });
 });
 
+describe("overload control", () => {
+  it("widens the window while updates arrive late and narrows it back when they are on time", async () => {
+    const user = await register();
+    const socket = await connect(user);
+    socket.send({ type: "subscribe", channels: ["ticker:TRXUSDT"] });
+    await socket.next(isType("subscribed"));
+    const gateway = gatewayOf(user.user.id);
+    const t = (lagMs: number): MarketUpdate & { channel: `ticker:${string}` } => ({
+      kind: "ticker", symbol: "TRXUSDT", price: "0.2", bid: "0.2", ask: "0.2", bidQty: "1", askQty: "1", eventTime: Date.now(), bridgeTime: Date.now() - lagMs, channel: "ticker:TRXUSDT",
+    });
+    for (let i = 0; i < 30; i++) await gateway.publish([t(2000)]);
+    const wide = await gateway.stats();
+    expect(wide.windowMs).toBeGreaterThanOrEqual(160);
+    for (let i = 0; i < 60; i++) await gateway.publish([t(0)]);
+    expect((await gateway.stats()).windowMs).toBe(10);
+  });
+});
+
 describe("protections", () => {
   it("warns and then cuts off a slow consumer while a normal one on the same shard keeps receiving", async () => {
     const user = await register();
