@@ -34,9 +34,25 @@ export interface WsLoadResult {
 
 const MD_PREFIX = /^\{"type":"md","n":(\d+)/;
 
-interface MdFrame {
-  type: string;
-  updates?: Array<{ bridgeTime?: number }>;
+/** The `bridgeTime` of every update in a serialized md frame, in order (no full JSON parse). */
+export function bridgeTimesOf(frame: string): number[] {
+  const out: number[] = [];
+  const key = '"bridgeTime":';
+  let i = frame.indexOf(key);
+  while (i !== -1) {
+    let j = i + key.length;
+    let n = 0;
+    let digits = 0;
+    for (; j < frame.length; j++) {
+      const c = frame.charCodeAt(j) - 48;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+      digits++;
+    }
+    if (digits > 0) out.push(n);
+    i = frame.indexOf(key, j);
+  }
+  return out;
 }
 
 export async function wsLoad(o: WsLoadOptions): Promise<WsLoadResult> {
@@ -76,26 +92,30 @@ export async function wsLoad(o: WsLoadOptions): Promise<WsLoadResult> {
           }
           if (!measuring) return;
           const now = Date.now();
-          let frame: MdFrame;
-          try {
-            frame = JSON.parse(text) as MdFrame;
-          } catch {
-            errorFrames++;
+          if (!text.startsWith('{"type":"md"')) {
+            // Rare frames (subscribed, warning, error): parse them properly.
+            try {
+              if ((JSON.parse(text) as { type?: string }).type === "error") errorFrames++;
+            } catch {
+              errorFrames++;
+            }
             return;
           }
-          if (frame.type === "error") errorFrames++;
-          if (frame.type !== "md" || !frame.updates) return;
+          // Market data: only each update's bridgeTime is needed. Scanning for it instead of
+          // JSON.parse keeps the load generator from being the bottleneck (it parses 10^5-10^6
+          // updates/s on the same 2 cores as the system under test); tests pin it to JSON.parse.
           frames++;
           const second = Math.floor((now - measureStart) / 1000);
           const bucket = (perSecondLatency[second] ??= latencyRecorder());
-          for (const u of frame.updates) {
-            if (typeof u.bridgeTime !== "number") continue;
-            const ms = Math.max(0, now - u.bridgeTime);
+          let count = 0;
+          for (const bridgeTime of bridgeTimesOf(text)) {
+            const ms = Math.max(0, now - bridgeTime);
             latency.record(ms);
             bucket.record(ms);
-            updates++;
+            count++;
           }
-          perSecond[second] = (perSecond[second] ?? 0) + frame.updates.length;
+          updates += count;
+          perSecond[second] = (perSecond[second] ?? 0) + count;
         });
       }),
     ),
