@@ -32,6 +32,7 @@ import {
   MAX_SUBSCRIPTIONS,
   PROTOCOL_VERSION,
   SLOW_CONSUMER_FRAMES,
+  WS_SUBPROTOCOL_MSGPACK,
   parseChannel,
   type Channel,
   type MarketUpdate,
@@ -41,6 +42,10 @@ import {
 import { verifyAccessToken } from "../../workers/api/src/auth/access-token";
 import type { Env } from "../../workers/api/src/env";
 import type { StoredEvent } from "./user-account";
+import { decode as msgpackDecode, encode as encodeView } from "@msgpack/msgpack";
+
+/** MessagePack bytes in a buffer of their own (a view into a shared buffer would send its neighbours). */
+const msgpackEncode = (value: unknown): Uint8Array => encodeView(value).slice();
 
 export const HEARTBEAT_MS = 30_000;
 export const AUTH_DEADLINE_MS = 10_000;
@@ -90,6 +95,8 @@ interface SocketSession {
   lastFrameAt: number;
   /** One frame per update instead of windowed batches. */
   single?: boolean;
+  /** The client chose MessagePack (subprotocol bot-core.v1.msgpack): binary frames both ways. */
+  msgpack?: boolean;
 }
 
 /** Per-connection counters kept in memory only (a hibernated socket was quiet anyway). */
@@ -119,10 +126,11 @@ export class Gateway extends DurableObject<Env> {
   private flows = new WeakMap<WebSocket, Flow>();
   /** Per-socket window: when the last market-data frame went out, and what waits for the next one. */
   private lastMdAt = new WeakMap<WebSocket, number>();
-  private pendingMd = new Map<WebSocket, Map<string, string>>();
+  private pendingMd = new Map<WebSocket, Map<string, MdPart>>();
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private flushAt = 0;
   private singleCache = new WeakMap<WebSocket, boolean>();
+  private msgpackCache = new WeakMap<WebSocket, boolean>();
   private sent: Record<string, number> = {};
   private slowClosed = 0;
   private floodClosed = 0;
@@ -172,6 +180,7 @@ export class Gateway extends DurableObject<Env> {
       resendAt: null,
       lastFrameAt: now,
       ...(request.headers.get(GATEWAY_HEADERS.frames) === "single" ? { single: true } : {}),
+      ...(request.headers.get(GATEWAY_HEADERS.subprotocol) === WS_SUBPROTOCOL_MSGPACK ? { msgpack: true } : {}),
     };
     const pair = new WebSocketPair();
     const server = pair[1];
@@ -280,10 +289,10 @@ export class Gateway extends DurableObject<Env> {
    */
   publish(updates: Array<MarketUpdate & { channel: Channel }>): number {
     this.adaptWindow(updates);
-    const byChannel = new Map<string, Array<[string, string]>>();
+    const byChannel = new Map<string, MdPart[]>();
     for (const u of updates) {
       const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.channel;
-      const entry: [string, string] = [key, JSON.stringify(u)];
+      const entry: MdPart = { key, json: JSON.stringify(u), update: u };
       const list = byChannel.get(u.channel);
       if (list) list.push(entry);
       else byChannel.set(u.channel, [entry]);
@@ -293,26 +302,26 @@ export class Gateway extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets()) {
       const subs = this.subsOf(ws);
       if (subs.size === 0) continue;
-      let parts: Array<[string, string]> | undefined;
+      let parts: MdPart[] | undefined;
       for (const [channel, list] of byChannel) {
         if (!subs.has(channel)) continue;
         (parts ??= []).push(...list);
       }
       if (!parts) continue;
       if (this.isSingle(ws)) {
-        for (const [, json] of parts) if (this.sendMd(ws, json, now)) frames++;
+        for (const part of parts) if (this.sendMd(ws, [part], now)) frames++;
         continue;
       }
       const pending = this.pendingMd.get(ws);
       const last = this.lastMdAt.get(ws) ?? 0;
       if (!pending && now - last >= this.currentWindowMs) {
         // Conflate within this batch too: the latest state per key.
-        const latest = new Map(parts);
-        if (this.sendMd(ws, [...latest.values()].join(","), now)) frames++;
+        const latest = new Map(parts.map((p) => [p.key, p]));
+        if (this.sendMd(ws, [...latest.values()], now)) frames++;
         continue;
       }
-      const merged = pending ?? new Map<string, string>();
-      for (const [key, json] of parts) merged.set(key, json);
+      const merged = pending ?? new Map<string, MdPart>();
+      for (const part of parts) merged.set(part.key, part);
       this.pendingMd.set(ws, merged);
       this.scheduleFlush(last + this.currentWindowMs);
     }
@@ -352,12 +361,12 @@ export class Gateway extends DurableObject<Env> {
     let frames = 0;
     const waiting = [...this.pendingMd];
     this.pendingMd.clear();
-    for (const [ws, merged] of waiting) if (this.sendMd(ws, [...merged.values()].join(","), now)) frames++;
+    for (const [ws, merged] of waiting) if (this.sendMd(ws, [...merged.values()], now)) frames++;
     this.sent.md = (this.sent.md ?? 0) + frames;
   }
 
   /** One market-data frame, unless the socket is too far behind (then warned, and at twice the limit closed). */
-  private sendMd(ws: WebSocket, joined: string, now: number): boolean {
+  private sendMd(ws: WebSocket, parts: MdPart[], now: number): boolean {
     const flow = this.flowOf(ws);
     const behind = flow.mdSent - flow.mdAcked;
     if (behind >= 2 * this.slowFrames) {
@@ -371,12 +380,22 @@ export class Gateway extends DurableObject<Env> {
       this.send(ws, { type: "warning", code: "slow_consumer", message: `${behind} market-data frames unacknowledged; at ${2 * this.slowFrames} the connection is closed` });
     }
     try {
-      ws.send(`{"type":"md","n":${++flow.mdSent},"sentAt":${now},"updates":[${joined}]}`);
+      const n = ++flow.mdSent;
+      ws.send(this.isMsgpack(ws) ? packedMdFrame(n, now, parts) : `{"type":"md","n":${n},"sentAt":${now},"updates":[${parts.map((p) => p.json).join(",")}]}`);
       this.lastMdAt.set(ws, now);
       return true;
     } catch {
       return false; // closing; its close handler cleans up
     }
+  }
+
+  private isMsgpack(ws: WebSocket): boolean {
+    let packed = this.msgpackCache.get(ws);
+    if (packed === undefined) {
+      packed = this.session(ws)?.msgpack === true;
+      this.msgpackCache.set(ws, packed);
+    }
+    return packed;
   }
 
   private isSingle(ws: WebSocket): boolean {
@@ -410,15 +429,24 @@ export class Gateway extends DurableObject<Env> {
     const session = this.session(ws);
     if (!session) return this.closeUnauthorized(ws, "unknown session");
     if (this.flooding(ws)) return;
-    if (typeof message !== "string") return this.sendError(ws, "bad_frame", "binary frames are not supported; send JSON text");
-    if (message.length > MAX_CLIENT_FRAME_BYTES) {
+    const size = typeof message === "string" ? message.length : message.byteLength;
+    if (size > MAX_CLIENT_FRAME_BYTES) {
       return this.sendError(ws, "frame_too_large", `frame larger than ${MAX_CLIENT_FRAME_BYTES} bytes`);
     }
     let raw: unknown;
-    try {
-      raw = JSON.parse(message);
-    } catch {
-      return this.sendError(ws, "bad_frame", "frame is not valid JSON");
+    if (typeof message !== "string") {
+      if (!session.msgpack) return this.sendError(ws, "bad_frame", "binary frames need the bot-core.v1.msgpack subprotocol; send JSON text");
+      try {
+        raw = msgpackDecode(new Uint8Array(message));
+      } catch {
+        return this.sendError(ws, "bad_frame", "frame is not valid MessagePack");
+      }
+    } else {
+      try {
+        raw = JSON.parse(message);
+      } catch {
+        return this.sendError(ws, "bad_frame", "frame is not valid JSON");
+      }
     }
     const parsed = ClientFrame.safeParse(raw);
     if (!parsed.success) {
@@ -721,6 +749,10 @@ export class Gateway extends DurableObject<Env> {
   private sendEvent(ws: WebSocket, e: StoredEvent, replay = false): void {
     this.sent.event = (this.sent.event ?? 0) + 1;
     try {
+      if (this.isMsgpack(ws)) {
+        ws.send(msgpackEncode({ type: "event", seq: e.seq, event: { type: e.type, ts: e.ts, payload: JSON.parse(e.payload) as unknown }, ...(replay ? { replay: true } : {}) }));
+        return;
+      }
       ws.send(`{"type":"event","seq":${e.seq},"event":{"type":${JSON.stringify(e.type)},"ts":${e.ts},"payload":${e.payload}}${replay ? ',"replay":true' : ""}}`);
     } catch {
       // closing
@@ -730,7 +762,7 @@ export class Gateway extends DurableObject<Env> {
   private send(ws: WebSocket, frame: ServerFrame): void {
     this.sent[frame.type] = (this.sent[frame.type] ?? 0) + 1;
     try {
-      ws.send(JSON.stringify(frame));
+      ws.send(this.isMsgpack(ws) ? msgpackEncode(frame) : JSON.stringify(frame));
     } catch {
       // closing
     }
@@ -751,3 +783,31 @@ export class Gateway extends DurableObject<Env> {
 
 const userTag = (userId: string) => `u:${userId}`;
 const sessionKey = (userId: string, sessionId: string) => `sess:${userId}:${sessionId}`;
+
+/** One market update on its way to sockets: serialized once per shard (JSON now, MessagePack when first needed). */
+interface MdPart {
+  key: string;
+  json: string;
+  update: MarketUpdate & { channel: Channel };
+  packed?: Uint8Array;
+}
+
+const MD_KEYS = { type: msgpackEncode("type"), md: msgpackEncode("md"), n: msgpackEncode("n"), sentAt: msgpackEncode("sentAt"), updates: msgpackEncode("updates") };
+
+/**
+ * A MessagePack md frame `{type:"md", n, sentAt, updates:[…]}` assembled from updates encoded once
+ * per shard (the array's items are concatenated, not re-encoded per socket).
+ */
+function packedMdFrame(n: number, sentAt: number, parts: MdPart[]): Uint8Array {
+  const items = parts.map((p) => (p.packed ??= msgpackEncode(p.update)));
+  const count = items.length;
+  const header = count < 16 ? Uint8Array.of(0x90 | count) : count < 65536 ? Uint8Array.of(0xdc, count >> 8, count & 0xff) : Uint8Array.of(0xdd, count >>> 24, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff);
+  const chunks = [Uint8Array.of(0x84), MD_KEYS.type, MD_KEYS.md, MD_KEYS.n, msgpackEncode(n), MD_KEYS.sentAt, msgpackEncode(sentAt), MD_KEYS.updates, header, ...items];
+  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}

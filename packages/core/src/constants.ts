@@ -3,6 +3,8 @@
 export const PROTOCOL_VERSION = 1;
 /** Offered by clients in `Sec-WebSocket-Protocol`; the server selects it. */
 export const WS_SUBPROTOCOL = "bot-core.v1";
+/** Offered instead (or first) for MessagePack frames in both directions. */
+export const WS_SUBPROTOCOL_MSGPACK = "bot-core.v1.msgpack";
 /** Prefix of the subprotocol value that carries the access token from a browser. */
 export const WS_TOKEN_PREFIX = "bearer.";
 /** Largest inbound client frame, in bytes. */

@@ -6,7 +6,7 @@
  * - `/bridge/ws`: the exchange bridge's one socket, authenticated by the bridge token.
  */
 import type { Context } from "hono";
-import { BRIDGE_WS_PATH, WS_SUBPROTOCOL, WS_TOKEN_PREFIX } from "@bot-core/core";
+import { BRIDGE_WS_PATH, WS_SUBPROTOCOL, WS_SUBPROTOCOL_MSGPACK, WS_TOKEN_PREFIX } from "@bot-core/core";
 import { verifyAccessToken } from "../../api/src/auth/access-token";
 import type { AppEnv } from "../../api/src/env";
 import { ApiError, unauthorized } from "../../api/src/errors";
@@ -44,7 +44,9 @@ export async function handleClientUpgrade(c: Context<AppEnv>): Promise<Response>
     const v = c.req.header(name);
     if (v) headers.set(name, v);
   }
-  if (offered.includes(WS_SUBPROTOCOL)) headers.set(GATEWAY_HEADERS.subprotocol, WS_SUBPROTOCOL);
+  // MessagePack when the client offers it; JSON otherwise.
+  if (offered.includes(WS_SUBPROTOCOL_MSGPACK)) headers.set(GATEWAY_HEADERS.subprotocol, WS_SUBPROTOCOL_MSGPACK);
+  else if (offered.includes(WS_SUBPROTOCOL)) headers.set(GATEWAY_HEADERS.subprotocol, WS_SUBPROTOCOL);
   // `?frames=single`: one frame per update, no windowing (for comparisons; batching is the default).
   if (new URL(c.req.url).searchParams.get("frames") === "single") headers.set(GATEWAY_HEADERS.frames, "single");
 

@@ -216,3 +216,47 @@ describe("protections", () => {
     expect(await socket.next(isType("pong"))).toMatchObject({ t: 1 });
   });
 });
+
+describe("MessagePack", () => {
+  it("speaks MessagePack both ways when the client offers bot-core.v1.msgpack", async () => {
+    const { decode, encode } = await import("@msgpack/msgpack");
+    const user = await register();
+    const res = await call("/ws", { headers: { Upgrade: "websocket", "Sec-WebSocket-Protocol": `bot-core.v1.msgpack, bot-core.v1, bearer.${user.accessToken}` } });
+    expect(res.status).toBe(101);
+    expect(res.headers.get("sec-websocket-protocol")).toBe("bot-core.v1.msgpack");
+    const ws = res.webSocket!;
+    ws.accept();
+    const frames: Frame[] = [];
+    ws.addEventListener("message", (e) => {
+      expect(typeof e.data).not.toBe("string");
+      // Binary frames arrive as a Blob on this side of workerd's socket.
+      const data = e.data as Blob | ArrayBuffer;
+      void (data instanceof Blob ? data.arrayBuffer() : Promise.resolve(data)).then((buf) => frames.push(decode(new Uint8Array(buf)) as Frame));
+    });
+    const next = async (type: string) => {
+      for (let i = 0; i < 100; i++) {
+        const f = frames.find((x) => x.type === type);
+        if (f) return f;
+        await sleep(10);
+      }
+      throw new Error(`no ${type} frame: ${JSON.stringify(frames)}`);
+    };
+    expect(await next("welcome")).toMatchObject({ userId: user.user.id });
+    ws.send(encode({ type: "subscribe", channels: ["ticker:LINKUSDT"] }));
+    expect(await next("subscribed")).toMatchObject({ channels: ["ticker:LINKUSDT"] });
+    const gateway = gatewayOf(user.user.id);
+    await gateway.publish([{ kind: "ticker", symbol: "LINKUSDT", price: "15.01", bid: "15", ask: "15.02", bidQty: "1", askQty: "1", eventTime: 1, bridgeTime: Date.now(), channel: "ticker:LINKUSDT" }]);
+    const md = await next("md");
+    expect(md).toMatchObject({ type: "md", n: 1, updates: [{ symbol: "LINKUSDT", price: "15.01", channel: "ticker:LINKUSDT" }] });
+    ws.send(encode({ type: "launch" }));
+    expect(await next("error")).toMatchObject({ code: "bad_frame" });
+    ws.close(1000);
+  });
+
+  it("refuses binary frames on a JSON connection with bad_frame", async () => {
+    const user = await register();
+    const socket = await connect(user);
+    socket.ws.send(new Uint8Array([0x81, 0xa4, 0x74, 0x79, 0x70, 0x65]));
+    expect(await socket.next(isType("error"))).toMatchObject({ code: "bad_frame" });
+  });
+});
