@@ -72,6 +72,7 @@ import {
   type RateLimits,
   type TradeView,
 } from "./account/views";
+import { bridgeFetch } from "./bridge-fetch";
 import { migrate } from "./sql-migrations";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
 
@@ -705,12 +706,11 @@ export class UserAccount extends DurableObject<Env> {
 
   /** POSTs one batch; the row id acknowledged through, or null to retry later. */
   private async postRecords(records: Array<{ outboxId: number; kind: string; recordId: string; payload: unknown; ts: number }>): Promise<number | null> {
-    const url = this.env.BRIDGE_URL;
-    if (!url || !this.env.BRIDGE_TOKEN) return null;
+    if (!this.env.BRIDGE_TOKEN) return null;
     try {
-      const res = await fetch(`${url.replace(/\/$/, "")}/v1/records`, {
+      const res = await bridgeFetch(this.env, "/v1/records", {
         method: "POST",
-        headers: { "content-type": "application/json", authorization: `Bearer ${this.env.BRIDGE_TOKEN}` },
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ userId: this.userId(), records }),
         signal: AbortSignal.timeout(5000),
       });

@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import type { ApiHealthResponse, ComponentHealth } from "@bot-core/core";
 import type { AppEnv, Env } from "../env";
+import { bridgeFetch } from "../../../../durable-objects/src/bridge-fetch";
 
 export const PROBE_TIMEOUT_MS = 2000;
 let startedAt: number | undefined;
@@ -42,7 +43,7 @@ export async function checkComponents(env: Env): Promise<ApiHealthResponse> {
       if (!pong.ok) throw new Error("unexpected answer");
     }),
     probe(async (signal) => {
-      const res = await fetch(new URL("/health", env.BRIDGE_URL), { signal });
+      const res = await bridgeFetch(env, "/health", { signal });
       if (!res.ok) throw new Error(`bridge answered ${res.status}`);
       await res.body?.cancel();
     }),
