@@ -113,3 +113,33 @@ describe("compression on the real runtime", () => {
     expect((JSON.parse(plain.body.toString("utf8")) as { openapi: string }).openapi).toBe("3.1.0");
   });
 });
+
+describe("analysis through the edge", () => {
+  it("returns a signal computed by the bridge, then serves it from the edge cache", async () => {
+    const reg = await fetch(`${stack.edgeUrl}/auth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ email: `ai-${Date.now()}@example.com`, password: "correct horse battery" }),
+    });
+    const { accessToken } = (await reg.json()) as { accessToken: string };
+    const ask = () =>
+      fetch(`${stack.edgeUrl}/api/ai/analyze`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${accessToken}` },
+        body: JSON.stringify({ symbol: "BTCUSDT", interval: "1m" }),
+      });
+    // The bridge's workers load the model in the background: a 503 + Retry-After until then.
+    const first = await until("a signal", async () => {
+      const res = await ask();
+      return res.status === 200 ? res : undefined;
+    }, 60_000);
+    expect(first.headers.get("x-cache")).toBe("miss");
+    const { signal } = (await first.json()) as { signal: { symbol: string; action: string; confidence: number; stopLoss: string; takeProfit: string; modelVersion: string } };
+    expect(signal.symbol).toBe("BTCUSDT");
+    expect(["strong_buy", "buy", "neutral", "sell", "strong_sell"]).toContain(signal.action);
+    expect(signal.confidence).toBeGreaterThanOrEqual(0);
+    expect(signal.confidence).toBeLessThanOrEqual(1);
+    const second = await ask();
+    expect(second.headers.get("x-cache")).toBe("hit");
+  }, 90_000);
+});

@@ -20,6 +20,7 @@ import { healthRoutes } from "./routes/health";
 import { marketDataRoutes } from "./routes/market-data";
 import { orderRoutes, riskRoutes } from "./routes/orders";
 import { openApiRoutes } from "./openapi/routes";
+import { aiRoutes } from "./routes/ai";
 import { serverTiming } from "./middleware/server-timing";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
@@ -61,6 +62,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   app.route("/api", openApiRoutes);
   app.route("/api", orderRoutes);
   app.route("/api", riskRoutes);
+  app.route("/api", aiRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 

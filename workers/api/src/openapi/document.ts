@@ -14,6 +14,7 @@ import {
   RiskSettingsUpdate,
   SYMBOL_NAMES,
 } from "@bot-core/core";
+import { AnalyzeRequest, BatchAnalyzeRequest } from "../routes/ai";
 import { KlinesQuery } from "../routes/market-data";
 import { HistoryQuery, ListQuery } from "../routes/orders";
 
@@ -24,7 +25,7 @@ export interface RouteDoc {
   /** OpenAPI form: /api/orders/{id}. */
   path: string;
   summary: string;
-  tag: "system" | "auth" | "market data" | "orders" | "account" | "risk" | "realtime";
+  tag: "system" | "auth" | "market data" | "orders" | "account" | "risk" | "analysis" | "realtime";
   /** Needs `Authorization: Bearer <access token>`. */
   auth: boolean;
   body?: z.ZodType;
@@ -66,6 +67,8 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: "get", path: "/api/trading/settings", summary: "Risk settings", tag: "risk", auth: true, responses: { 200: "Settings", 401: common[401] } },
   { method: "put", path: "/api/trading/settings", summary: "Change risk settings (leverage up to the account's maximum)", tag: "risk", auth: true, body: RiskSettingsUpdate, responses: { 200: "Settings", 400: common[400], 422: "Leverage above the maximum, or positions could not carry it" } },
   { method: "post", path: "/api/risk/calculate", summary: "Pre-trade risk: totalRisk, positionRisk, suggested size, every check and the failed ones", tag: "risk", auth: true, body: RiskCalculateRequest, responses: { 200: "The risk report", 400: common[400], 404: "Unknown symbol" } },
+  { method: "post", path: "/api/ai/analyze", summary: "Signal for a symbol: action, confidence, entry, ATR stop, target, risk-reward, reasons, model version, timings (cached 60 s)", tag: "analysis", auth: true, body: AnalyzeRequest, responses: { 200: "{ signal } (X-Cache: hit|miss)", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429], 503: "Analysis queue full or unreachable (Retry-After)" } },
+  { method: "post", path: "/api/ai/batch-analyze", summary: "Signals for up to 20 symbols, analysed in parallel", tag: "analysis", auth: true, body: BatchAnalyzeRequest, responses: { 200: "{ results }", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429], 503: "Analysis queue full or unreachable (Retry-After)" } },
   { method: "get", path: "/ws", summary: "WebSocket: market data and the user's private stream (subprotocols bot-core.v1 + bearer.<token>)", tag: "realtime", auth: true, responses: { 101: "Switching protocols", 401: "Invalid token", 426: "Not a WebSocket upgrade" } },
 ];
 
