@@ -15,6 +15,7 @@ export interface WranglerEnvConfig {
   kv_namespaces?: { binding: string; id: string }[];
   analytics_engine_datasets?: { binding: string; dataset: string }[];
   durable_objects?: { bindings: { name: string; class_name: string }[] };
+  workers_dev?: boolean;
   containers?: { class_name: string; image: string }[];
 }
 export interface WranglerConfig extends WranglerEnvConfig {
