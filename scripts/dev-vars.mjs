@@ -1,10 +1,13 @@
 // Local secrets for wrangler dev, generated on first start into .dev.vars (git-ignored).
-// Nothing here is needed from the user; production secrets are set with `wrangler secret put`.
+// Nothing here is needed from the user; production secrets are set with `wrangler secret put`
+// (see docs/deploy.md). The list of secrets lives in scripts/secrets.mjs.
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { SECRETS } from "./secrets.mjs";
 
-export const LOCAL_SECRETS = ["JWT_SECRET", "BRIDGE_TOKEN"];
+/** Secrets generated for local dev (the rest, e.g. MONGODB_URI, stay unset locally). */
+export const LOCAL_SECRETS = SECRETS.filter((s) => s.local === "generate").map((s) => s.name);
 
 /** Reads .dev.vars, adding any missing secret with a fresh random value. Returns the values. */
 export function ensureDevVars(root) {
@@ -22,4 +25,11 @@ export function ensureDevVars(root) {
     writeFileSync(file, header + Object.entries(values).map(([k, v]) => `${k}="${v}"`).join("\n") + "\n", { mode: 0o600 });
   }
   return values;
+}
+
+// `node scripts/dev-vars.mjs`: create or complete .dev.vars without starting the stack.
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = new URL("..", import.meta.url).pathname;
+  const values = ensureDevVars(root);
+  console.log(`.dev.vars holds ${Object.keys(values).join(", ")} (values not shown)`);
 }

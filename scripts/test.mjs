@@ -4,8 +4,10 @@
 //   1. Debian's Chromium for the browser tests (apt-get when root and missing)
 //   2. typecheck of every package (tsc, strict)
 //   3. the dashboard build (the browser tests and the Worker's assets need it)
-//   4. unit + integration suites (vitest projects: core, edge on workerd, bridge, web)
-//   5. browser tests against the real local stack (Playwright driving Chromium)
+//   4. deploy checks: secrets list, offline `wrangler deploy --dry-run` bundle and its gzip budget,
+//      `wrangler types` drift, GitHub workflows, commands in the docs (scripts/vitest.config.ts)
+//   5. unit + integration suites (vitest projects: core, edge on workerd, bridge, web)
+//   6. browser tests against the real local stack (Playwright driving Chromium)
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
@@ -70,7 +72,7 @@ stage("chromium (browser tests)", () => {
 });
 
 stage("typecheck", () =>
-  ["tsconfig.json", "packages/analysis/tsconfig.json", "ml/tsconfig.json", "containers/exchange-bridge/tsconfig.json", "web/tsconfig.json", "e2e/tsconfig.json", "perf/tsconfig.json", "perf/k6/tsconfig.json", "perf/k6/tsconfig.test.json"].every((p) =>
+  ["tsconfig.json", "packages/analysis/tsconfig.json", "ml/tsconfig.json", "containers/exchange-bridge/tsconfig.json", "web/tsconfig.json", "e2e/tsconfig.json", "perf/tsconfig.json", "perf/k6/tsconfig.json", "perf/k6/tsconfig.test.json", "scripts/tsconfig.json"].every((p) =>
     run([bin("typescript", "bin/tsc"), "-p", p]),
   ),
 );
@@ -85,6 +87,7 @@ stage("dashboard build", () => {
   }
 });
 
+stage("deploy checks (bundle budget, types drift, workflows, docs commands)", () => vitest("scripts/vitest.config.ts", "deploy"));
 stage("unit and integration tests (core, edge on workerd, bridge, web)", () => vitest("vitest.config.ts", "unit"));
 stage("browser tests against the local stack", () => vitest("e2e/vitest.config.ts", "e2e"));
 

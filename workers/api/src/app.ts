@@ -1,5 +1,6 @@
 /**
- * The edge REST app. Middleware order: request id -> compression -> deadline -> routes.
+ * The edge REST app. Middleware order: request id -> production secrets check -> compression ->
+ * deadline -> routes.
  * Every thrown error becomes `{"error":{"code","message","requestId"}}` in one onError.
  */
 import { Hono, type MiddlewareHandler } from "hono";
@@ -22,6 +23,7 @@ import { orderRoutes, riskRoutes } from "./routes/orders";
 import { openApiRoutes } from "./openapi/routes";
 import { aiRoutes } from "./routes/ai";
 import { serverTiming } from "./middleware/server-timing";
+import { requireProductionSecrets } from "./middleware/production-secrets";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
 /** Largest accepted request body. */
@@ -37,6 +39,8 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  // Production with a missing or weak secret: 503 on everything, naming the secrets.
+  app.use(requireProductionSecrets());
   app.use(unlessUpgrade(serverTiming()));
   // A 101 upgrade response has immutable headers and no body: leave it alone.
   app.use(unlessUpgrade(secureHeaders({ crossOriginResourcePolicy: "same-origin" })));
