@@ -9,6 +9,21 @@ import type { Env } from "../../workers/api/src/env";
 
 export class BridgeContainer extends Container<Env> {
   override defaultPort = 8788;
+
+  constructor(ctx: DurableObjectState<{}>, env: Env) {
+    super(ctx, env);
+    // The bridge's configuration (containers/exchange-bridge/src/config.ts): the shared token,
+    // where the edge is, and the secrets only the bridge uses. Empty values count as unset there.
+    this.envVars = {
+      PORT: "8788",
+      HOST: "0.0.0.0",
+      EDGE_URL: env.EDGE_PUBLIC_URL,
+      BRIDGE_TOKEN: env.BRIDGE_TOKEN,
+      EXCHANGE_KEYS_SECRET: env.EXCHANGE_KEYS_SECRET ?? "",
+      MONGODB_URI: env.MONGODB_URI ?? "",
+      BRIDGE_ID: `container-${env.ENVIRONMENT}`,
+    };
+  }
   /** Keep the exchange connection up between requests; the bridge itself is long-lived. */
   override sleepAfter = "24h";
   override enableInternet = true;
