@@ -15,8 +15,10 @@ interface __BaseEnv_Env {
 	WS_SLOW_CONSUMER_FRAMES: "1000";
 	WS_BATCH_WINDOW_MS: "10";
 	WS_MAX_SOCKETS_PER_USER: "10";
+	TELEMETRY_ENABLED: "true";
 	JWT_SECRET: string;
 	BRIDGE_TOKEN: string;
+	METRICS_TOKEN: string;
 	USER_ACCOUNT: DurableObjectNamespace<import("./workers/api/src/index").UserAccount>;
 	SYMBOL_HUB: DurableObjectNamespace<import("./workers/api/src/index").SymbolHub>;
 	GATEWAY: DurableObjectNamespace<import("./workers/api/src/index").Gateway>;
@@ -36,7 +38,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "BRIDGE_URL" | "GATEWAY_SHARDS" | "RATE_LIMIT_REQUESTS_PER_MIN" | "RATE_LIMIT_BURST_PER_SEC" | "RATE_LIMIT_TRADES_PER_MIN" | "PAPER_STARTING_BALANCE" | "WS_RESEND_BASE_MS" | "WS_SLOW_CONSUMER_FRAMES" | "WS_BATCH_WINDOW_MS" | "WS_MAX_SOCKETS_PER_USER" | "JWT_SECRET" | "BRIDGE_TOKEN">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "BRIDGE_URL" | "GATEWAY_SHARDS" | "RATE_LIMIT_REQUESTS_PER_MIN" | "RATE_LIMIT_BURST_PER_SEC" | "RATE_LIMIT_TRADES_PER_MIN" | "PAPER_STARTING_BALANCE" | "WS_RESEND_BASE_MS" | "WS_SLOW_CONSUMER_FRAMES" | "WS_BATCH_WINDOW_MS" | "WS_MAX_SOCKETS_PER_USER" | "TELEMETRY_ENABLED" | "JWT_SECRET" | "BRIDGE_TOKEN" | "METRICS_TOKEN">> {}
 }
 declare module "*.txt" {
 	const value: string;

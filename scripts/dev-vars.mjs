@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-export const LOCAL_SECRETS = ["JWT_SECRET", "BRIDGE_TOKEN"];
+export const LOCAL_SECRETS = ["JWT_SECRET", "BRIDGE_TOKEN", "METRICS_TOKEN"];
 
 /** Reads .dev.vars, adding any missing secret with a fresh random value. Returns the values. */
 export function ensureDevVars(root) {

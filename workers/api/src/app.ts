@@ -1,5 +1,5 @@
 /**
- * The edge REST app. Middleware order: request id -> compression -> deadline -> routes.
+ * The edge REST app. Middleware order: request id -> request metrics -> compression -> deadline -> routes.
  * Every thrown error becomes `{"error":{"code","message","requestId"}}` in one onError.
  */
 import { Hono, type MiddlewareHandler } from "hono";
@@ -21,6 +21,8 @@ import { marketDataRoutes } from "./routes/market-data";
 import { orderRoutes, riskRoutes } from "./routes/orders";
 import { openApiRoutes } from "./openapi/routes";
 import { serverTiming } from "./middleware/server-timing";
+import { requestMetrics } from "./middleware/request-metrics";
+import { metricsRoutes } from "./routes/metrics";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
 /** Largest accepted request body. */
@@ -36,6 +38,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   const app = new Hono<AppEnv>();
 
   app.use(requestId({ headerName: "X-Request-Id" }));
+  app.use(requestMetrics());
   app.use(unlessUpgrade(serverTiming()));
   // A 101 upgrade response has immutable headers and no body: leave it alone.
   app.use(unlessUpgrade(secureHeaders({ crossOriginResourcePolicy: "same-origin" })));
@@ -51,6 +54,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   );
 
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
   app.route("/auth", authRoutes);
   app.get("/api/me", requireUser(), userRateLimit(), async (c) => {
     const user = await usersRepo(c.env.DB).findById(c.get("userId"));
