@@ -7,11 +7,11 @@
  *    requestMetrics middleware, alternating in chunks of 500 inside each round; the median round
  *    of each is kept.
  * The DO round trip of a flush is not in these figures: it runs after the response
- * (ctx.waitUntil), once per 64 requests or 1 s per isolate; here it is a resolved stub.
+ * (ctx.waitUntil), once per 64 requests or 1 s per isolate; here `ship` is a resolved no-op.
  */
 import { Hono } from "hono";
 import { requestId } from "hono/request-id";
-import { requestMetrics } from "../../../workers/api/src/middleware/request-metrics";
+import { requestTiming } from "../../../workers/api/src/telemetry/request-timing";
 import { TelemetryRecorder } from "../../../workers/api/src/telemetry/recorder";
 
 export interface CostResult {
@@ -28,12 +28,14 @@ export interface CostResult {
   noiseRatio: number;
 }
 
-type TestEnv = { Bindings: Record<string, unknown>; Variables: { requestId: string; userId: string } };
+type TestEnv = { Bindings: { TELEMETRY_ENABLED?: string }; Variables: { requestId: string } };
 
 function buildApp(withTelemetry: boolean): Hono<TestEnv> {
   const app = new Hono<TestEnv>();
   app.use(requestId({ headerName: "X-Request-Id" }));
-  if (withTelemetry) app.use(requestMetrics() as never);
+  if (withTelemetry) {
+    app.use(requestTiming<TestEnv>({ enabled: (c) => c.env.TELEMETRY_ENABLED !== "false", ship: async () => undefined, requestId: (c) => c.get("requestId") }));
+  }
   app.get("/health", (c) => c.json({ status: "ok", service: "bot-core-edge", uptimeSec: 1 }));
   app.get("/api/orders/:id", (c) => c.json({ id: c.req.param("id") }));
   return app;
@@ -64,7 +66,7 @@ function timeRecord(n: number): number {
 export async function measureTelemetryCost(options: { iterations?: number; rounds?: number } = {}): Promise<CostResult> {
   const iterations = options.iterations ?? 50_000;
   const rounds = options.rounds ?? 5;
-  const env = { TELEMETRY_ENABLED: "true", TELEMETRY: { getByName: () => ({ ingest: async () => ({ accepted: 0, rejected: 0 }) }) } };
+  const env = { TELEMETRY_ENABLED: "true" };
   const ctx = { waitUntil: (p: Promise<unknown>) => void p.catch(() => undefined), passThroughOnException: () => undefined, props: {} };
   const off = buildApp(false);
   const on = buildApp(true);
