@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { TickerUpdate } from "@bot-core/core";
 import { FLUSH_SAMPLES } from "../telemetry/recorder";
 import { SCRAPES_PER_MINUTE } from "../../../../durable-objects/src/telemetry";
 import { call, register } from "../../test/helpers";
@@ -56,18 +57,24 @@ describe("GET /metrics", () => {
     expect(text).toContain("bot_core_bridge_up 0"); // nothing listens at BRIDGE_URL in tests
   });
 
-  it("records order placements as trade metrics by symbol, side and outcome", async () => {
+  it("records order placements as trade metrics by symbol, side, type and outcome", async () => {
     const user = await register();
-    // No price has arrived for the symbol in this test: the placement is refused before the
-    // account; a priced placement is covered by the order tests. Here the 201 path is driven
-    // through the DO directly is not possible without a ticker, so assert the refusal is counted
-    // as an HTTP series of the execution route.
+    const t: TickerUpdate = { kind: "ticker", symbol: "BTCUSDT", price: "50001", bid: "50000", ask: "50001", bidQty: "5", askQty: "5", eventTime: Date.now(), bridgeTime: Date.now() };
+    await env.SYMBOL_HUB.getByName("BTCUSDT").applyUpdates([t]);
     await driveAndFlush(async () => {
       const res = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.001" }, headers: { authorization: `Bearer ${user.accessToken}` } });
+      expect(res.status).toBe(201);
       await res.arrayBuffer();
     });
     const rows = await telemetry().cumulative();
-    expect(rows.some((r) => r.labels.endpoint === "/api/orders" && r.labels.method === "POST")).toBe(true);
+    const trade = rows.find((r) => r.name === "trade" && r.labels.symbol === "BTCUSDT" && r.labels.side === "buy" && r.labels.status === "filled");
+    expect(trade?.labels.type).toBe("market");
+    expect(trade?.hist.count).toBeGreaterThanOrEqual(1);
+    const text = await (await call("/metrics", { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    expect(text).toMatch(/trades_executed_total\{symbol="BTCUSDT",status="filled"\} [1-9]/);
+    expect(text).toMatch(/trade_execution_duration_ms_count\{symbol="BTCUSDT",side="buy"\} [1-9]/);
+    expect(text).toMatch(/orders_total\{status="filled",side="buy",type="market",symbol="BTCUSDT"\} [1-9]/);
+    expect(text).not.toContain(user.user.id);
   });
 
   it("limits scrapes per minute over all scrapers", async () => {
