@@ -8,6 +8,7 @@
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
+import { bridgeFetch } from "../../../../durable-objects/src/bridge-fetch";
 import { RESOLUTION_MS, RETENTION_MS } from "../../../../durable-objects/src/telemetry";
 import type { AppEnv, Env } from "../env";
 import { ApiError, unauthorized } from "../errors";
@@ -57,7 +58,7 @@ export async function websocketFigures(env: Env): Promise<WebSocketFigures | nul
 
 /** The bridge's own exposition (mongodb_*, ai_*), or null when it is unreachable. */
 async function bridgeMetrics(env: Env): Promise<string | null> {
-  const res = await withTimeout(fetch(new URL("/metrics", env.BRIDGE_URL), { headers: { authorization: `Bearer ${env.BRIDGE_TOKEN}` } }), PROBE_TIMEOUT_MS);
+  const res = await withTimeout(bridgeFetch(env, "/metrics"), PROBE_TIMEOUT_MS);
   if (!res) return null;
   if (!res.ok) {
     await res.body?.cancel();
