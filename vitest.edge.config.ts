@@ -16,6 +16,7 @@ export default defineConfig(async () => {
             TEST_MIGRATIONS: migrations,
             JWT_SECRET: "test-jwt-secret-0123456789abcdef0123456789abcdef",
             BRIDGE_TOKEN: "test-bridge-token-0123456789abcdef",
+            METRICS_TOKEN: "test-metrics-token-0123456789abcdef",
             // Nothing listens here: the bridge is "down" unless a test says otherwise.
             BRIDGE_URL: "http://127.0.0.1:9",
             // Realtime tunables shrunk so resend and slow-consumer tests run in milliseconds.

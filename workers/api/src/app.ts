@@ -1,6 +1,6 @@
 /**
- * The edge REST app. Middleware order: request id -> production secrets check -> compression ->
- * deadline -> routes.
+ * The edge REST app. Middleware order: request id -> production secrets check -> request metrics ->
+ * compression -> deadline -> routes.
  * Every thrown error becomes `{"error":{"code","message","requestId"}}` in one onError.
  */
 import { Hono, type MiddlewareHandler } from "hono";
@@ -24,6 +24,8 @@ import { openApiRoutes } from "./openapi/routes";
 import { aiRoutes } from "./routes/ai";
 import { serverTiming } from "./middleware/server-timing";
 import { requireProductionSecrets } from "./middleware/production-secrets";
+import { requestMetrics } from "./middleware/request-metrics";
+import { metricsRoutes } from "./routes/metrics";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
 /** Largest accepted request body. */
@@ -41,6 +43,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   app.use(requestId({ headerName: "X-Request-Id" }));
   // Production with a missing or weak secret: 503 on everything, naming the secrets.
   app.use(requireProductionSecrets());
+  app.use(requestMetrics());
   app.use(unlessUpgrade(serverTiming()));
   // A 101 upgrade response has immutable headers and no body: leave it alone.
   app.use(unlessUpgrade(secureHeaders({ crossOriginResourcePolicy: "same-origin" })));
@@ -56,6 +59,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   );
 
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
   app.route("/auth", authRoutes);
   app.get("/api/me", requireUser(), userRateLimit(), async (c) => {
     const user = await usersRepo(c.env.DB).findById(c.get("userId"));

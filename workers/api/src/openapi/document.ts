@@ -17,6 +17,7 @@ import {
 import { AnalyzeRequest, BatchAnalyzeRequest } from "../routes/ai";
 import { KlinesQuery } from "../routes/market-data";
 import { HistoryQuery, ListQuery } from "../routes/orders";
+import { PerformanceHistoryQuery } from "../routes/metrics";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -44,6 +45,9 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: "get", path: "/api/health", summary: "Readiness of D1, KV, Durable Objects and the bridge", tag: "system", auth: false, responses: { 200: "ok or degraded (bridge down)", 503: "D1 or Durable Objects down" } },
   { method: "get", path: "/api/openapi.json", summary: "This document", tag: "system", auth: false, responses: { 200: "OpenAPI 3.1 document" } },
   { method: "get", path: "/api/docs", summary: "API reference page (HTML)", tag: "system", auth: false, responses: { 200: "HTML" } },
+  { method: "get", path: "/metrics", summary: "Prometheus text exposition (Bearer METRICS_TOKEN, not a user token; 30 scrapes/min); appends the bridge's /metrics", tag: "system", auth: false, responses: { 200: "text/plain; version=0.0.4", 401: "Missing or wrong metrics token", 429: "Scrape limit (Retry-After)" } },
+  { method: "get", path: "/api/performance/stats", summary: "Last 5 min: totals and per endpoint category { category, requests, throughputRps, errorRate, latencyMs {p50,p95,p99}, targetP95Ms, withinTarget }, trades, websocket", tag: "system", auth: true, responses: { 200: "PerformanceStats", 401: common[401], 429: common[429] } },
+  { method: "get", path: "/api/performance/history", summary: "Aggregated buckets { t, requests, throughputRps, errorRate, latencyMs, trades }: resolution=1m (24 h) or 1h (30 days), optional category", tag: "system", auth: true, query: PerformanceHistoryQuery, responses: { 200: "{ resolution, category?, buckets }", 400: common[400], 401: common[401], 429: common[429] } },
   { method: "post", path: "/auth/register", summary: "Create an account (paper balance 10,000 USDT)", tag: "auth", auth: false, body: RegisterRequest, responses: { 201: "Tokens and the user", 400: common[400], 409: "Email already registered", 429: common[429] } },
   { method: "post", path: "/auth/login", summary: "Sign in", tag: "auth", auth: false, body: LoginRequest, responses: { 200: "Tokens and the user", 400: common[400], 401: "Wrong email or password", 429: common[429] } },
   { method: "post", path: "/auth/refresh", summary: "Rotate the refresh token (body or HttpOnly cookie)", tag: "auth", auth: false, body: RefreshRequest, responses: { 200: "New tokens", 401: "Invalid, expired or reused refresh token (reuse revokes the family)" } },

@@ -10,6 +10,18 @@ describe("GET /health", () => {
     expect(body).toMatchObject({ status: "ok", service: "bot-core-edge" });
     expect(res.headers.get("x-request-id")).toBeTruthy();
   });
+
+  it("carries this isolate's performance indicators (last 5 minutes)", async () => {
+    for (let i = 0; i < 3; i++) await (await call("/health")).arrayBuffer();
+    const body = await (await call("/health")).json<{ performance: { scope: string; windowSec: number; requests: number; errorRate: number; latencyMs: { p50: number; p95: number; p99: number }; targetP95Ms: number; withinTarget: boolean } }>();
+    expect(body.performance.scope).toBe("isolate");
+    expect(body.performance.windowSec).toBe(300);
+    expect(body.performance.requests).toBeGreaterThanOrEqual(3);
+    expect(body.performance.errorRate).toBeGreaterThanOrEqual(0);
+    expect(body.performance.latencyMs.p50).toBeLessThanOrEqual(body.performance.latencyMs.p95);
+    expect(body.performance.latencyMs.p95).toBeLessThanOrEqual(body.performance.latencyMs.p99);
+    expect(body.performance.targetP95Ms).toBe(200);
+  });
 });
 
 describe("GET /api/health", () => {

@@ -8,6 +8,8 @@ import { Hono } from "hono";
 import type { ApiHealthResponse, ComponentHealth } from "@bot-core/core";
 import type { AppEnv, Env } from "../env";
 import { bridgeFetch } from "../../../../durable-objects/src/bridge-fetch";
+import { CATEGORY_TARGET_P95_MS } from "../telemetry/categories";
+import { recorder } from "../telemetry/recorder";
 
 export const PROBE_TIMEOUT_MS = 2000;
 let startedAt: number | undefined;
@@ -58,9 +60,18 @@ export async function checkComponents(env: Env): Promise<ApiHealthResponse> {
 }
 
 export const healthRoutes = new Hono<AppEnv>()
-  .get("/health", (c) =>
-    c.json({ status: "ok", service: "bot-core-edge", environment: c.env.ENVIRONMENT, uptimeSec: Math.floor((Date.now() - (startedAt ??= Date.now())) / 1000) }),
-  )
+  .get("/health", (c) => {
+    // Performance indicators of this isolate's last 5 minutes (no I/O; the aggregate over all
+    // isolates is GET /api/performance/stats).
+    const perf = recorder.indicators(Date.now());
+    return c.json({
+      status: "ok",
+      service: "bot-core-edge",
+      environment: c.env.ENVIRONMENT,
+      uptimeSec: Math.floor((Date.now() - (startedAt ??= Date.now())) / 1000),
+      performance: { scope: "isolate", ...perf, targetP95Ms: CATEGORY_TARGET_P95_MS.other, withinTarget: perf.latencyMs.p95 <= CATEGORY_TARGET_P95_MS.other },
+    });
+  })
   .get("/api/health", async (c) => {
     const report = await checkComponents(c.env);
     return c.json(report, report.status === "down" ? 503 : 200);

@@ -19,6 +19,7 @@ import { ApiError, badRequest, notFound } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { rateLimitsOf, setRateLimitHeaders, userRateLimit } from "../middleware/rate-limit";
 import { jsonBody, queryOf } from "../validation";
+import { recordTrade } from "../telemetry/trades";
 
 /** A fill price older than this is refused: never trade on a stale quote. */
 export const MAX_PRICE_AGE_MS = 10_000;
@@ -111,6 +112,7 @@ async function placeOrder(c: Context<AppEnv>): Promise<Response> {
   });
   const t3 = performance.now();
   if (result.admission) setRateLimitHeaders(c, result.admission);
+  recordTrade(c.env, body, result.ok ? result.order.status : result.status === 429 ? "rate_limited" : "rejected", t3 - t0);
   c.header("Server-Timing", `validation;dur=${(t1 - t0).toFixed(1)}, price;dur=${(t2 - t1).toFixed(1)}, execution;dur=${(t3 - t2).toFixed(1)}`);
 
   if (!result.ok) throw orderFailure(result);
