@@ -14,6 +14,8 @@ export interface Stack {
   stop(): Promise<void>;
   stopBridge(): Promise<void>;
   startBridge(): Promise<void>;
+  stopEdge(): Promise<void>;
+  startEdge(): Promise<void>;
 }
 
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");

@@ -136,7 +136,7 @@ export async function startStack(options = {}) {
     "--log-level", "warn",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  const edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
+  let edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
 
   const stack = {
     edgeUrl,
@@ -156,6 +156,16 @@ export async function startStack(options = {}) {
       if (!bridge.exited) return;
       bridge = startProcess("bridge", bridgeArgs, { ...bridgeEnvironment, ...overrides }, log);
       await waitFor(`${bridgeUrl}/health`, 60_000, () => !bridge.exited);
+    },
+    /** Stops the edge (wrangler dev) only: browser tests watch the dashboard lose it. */
+    async stopEdge() {
+      await stopProcess(edge);
+    },
+    /** Starts the edge again on the same port and state (if stopped). */
+    async startEdge() {
+      if (!edge.exited) return;
+      edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
+      await waitFor(`${edgeUrl}/health`, 120_000, () => !edge.exited);
     },
     async stop() {
       await Promise.all([stopProcess(bridge), stopProcess(edge)]);
