@@ -1,7 +1,7 @@
 /**
  * The JavaScript budgets of the issue, measured on the built `web/dist` (gzip level 9, as a
  * CDN would serve it): the initial load (the entry script and what index.html preloads) at most
- * 60 KB, every chunk of every route together at most 250 KB. `npm test` builds before it runs
+ * 60 KB, every chunk of every route together at most 250 KB; and nothing a strict CSP refuses. `npm test` builds before it runs
  * this; alone: `npm run build:web` first.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
@@ -54,5 +54,16 @@ describe("dashboard bundle budgets (built web/dist, gzip)", () => {
     expect(chartChunks.length).toBe(1);
     expect(chartChunks[0]).toMatch(/assets\/CandleChart-/);
     expect(initialScripts(html)).not.toContain(chartChunks[0]);
+  });
+
+  it("ships nothing the strict CSP would refuse: no inline style attributes in templates, no eval", () => {
+    const { html, js } = built();
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+    expect(html).not.toMatch(/\sstyle=/);
+    for (const f of js) {
+      const code = readFileSync(join(DIST, f), "utf8");
+      expect(code, f).not.toMatch(/<[a-z][^<>`]*\sstyle=/);
+      expect(code, f).not.toMatch(/new Function\(|\beval\(/);
+    }
   });
 });

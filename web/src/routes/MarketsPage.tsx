@@ -4,7 +4,7 @@
  */
 import { createMemo, createResource, createEffect, For, lazy, onMount, Show, Suspense, type JSX } from "solid-js";
 import type { Channel } from "@bot-core/core";
-import { SYMBOL_NAMES } from "@bot-core/core";
+import { SYMBOL_NAMES } from "../lib/instruments";
 import type { ChartLevel } from "../components/CandleChart";
 import { Link } from "../components/Link";
 import { PriceDisplay, QUOTE_STALE_MS } from "../components/PriceDisplay";

@@ -87,4 +87,15 @@ describe("Shell", () => {
     expect(screen.getByTestId("price-BTCUSDT").textContent).toBe("64123.45");
     expect(screen.getByTestId("watch-BTCUSDT").textContent).toContain("64123.45");
   });
+
+  it("refreshes the account at once when the private stream reports a fill", async () => {
+    const { sockets, requests } = await renderShell("/");
+    await waitFor(() => expect(sockets.sockets).toHaveLength(1));
+    sockets.last().accept();
+    await waitFor(() => expect(requests.filter((r) => r.path === "/api/trading/account").length).toBeGreaterThan(0));
+    const before = requests.filter((r) => r.path === "/api/trading/account").length;
+    sockets.last().serverSend({ type: "event", seq: 1, event: { type: "order.filled", ts: 1, payload: {} } });
+    await waitFor(() => expect(requests.filter((r) => r.path === "/api/trading/account").length).toBe(before + 1), { timeout: 1000 });
+    expect(sockets.last().frames()).toContainEqual({ type: "ack", seq: 1 });
+  });
 });

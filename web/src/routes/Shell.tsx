@@ -16,7 +16,7 @@ import { createRealtimeClient, defaultSocketUrl, type KlineFrameUpdate, type Soc
 import { createRouter, RouterContext, type HistoryLike } from "../lib/router";
 import { useSession } from "../lib/session";
 import type { Theme } from "../lib/theme";
-import { tradingEndpoints, type OrderView } from "../lib/trading-api";
+import { newIdempotencyKey, tradingEndpoints, type OrderView } from "../lib/trading-api";
 import { createOrderBook } from "../stores/orders";
 import { createPriceStore } from "../stores/prices";
 import { Logo } from "./AuthPage";
@@ -63,6 +63,25 @@ export const NAV: ReadonlyArray<{ href: string; label: string; match: (path: str
   { href: "/settings", label: "Settings", match: (p) => p === "/settings" },
 ];
 
+const TAB_SESSION_KEY = "bot-core:ws-session";
+
+/** This tab's realtime session id (kept across reloads of the tab, so a reload resumes). */
+export function tabSessionId(storage: Pick<Storage, "getItem" | "setItem"> | null = typeof sessionStorage !== "undefined" ? sessionStorage : null): string {
+  try {
+    const existing = storage?.getItem(TAB_SESSION_KEY);
+    if (existing && /^[A-Za-z0-9_-]{8,64}$/.test(existing)) return existing;
+  } catch {
+    // storage disabled
+  }
+  const id = newIdempotencyKey().replace(/[^A-Za-z0-9_-]/g, "");
+  try {
+    storage?.setItem(TAB_SESSION_KEY, id);
+  } catch {
+    // storage disabled: a session per page load
+  }
+  return id;
+}
+
 export interface ShellProps {
   theme: Theme;
   createSocket?: SocketFactory;
@@ -76,6 +95,16 @@ export default function Shell(props: ShellProps): JSX.Element {
     ...(props.history ? [props.history] : []),
   );
   const prices = createPriceStore();
+  // A private event (order filled or updated, settings changed) refreshes the account and the
+  // orders at once; polling stays as the safety net.
+  let refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  const onPrivate = () => {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => {
+      void account.refresh();
+      void orders.refresh();
+    }, 50);
+  };
   const klineListeners = new Set<(u: KlineFrameUpdate) => void>();
   const realtime = createRealtimeClient({
     url: defaultSocketUrl(),
@@ -84,6 +113,8 @@ export default function Shell(props: ShellProps): JSX.Element {
       prices.apply(updates);
       for (const u of updates) if (u.kind === "kline") for (const l of klineListeners) l(u);
     },
+    onEvent: onPrivate,
+    sessionId: tabSessionId(),
     ...(props.createSocket ? { createSocket: props.createSocket } : {}),
   });
   const trading = tradingEndpoints(session.api);
@@ -128,6 +159,7 @@ export default function Shell(props: ShellProps): JSX.Element {
     window.addEventListener("online", onOnline);
   });
   onCleanup(() => {
+    clearTimeout(refreshTimer);
     window.removeEventListener("online", onOnline);
     account.stop();
     orders.stop();

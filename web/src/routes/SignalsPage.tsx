@@ -4,7 +4,7 @@
  * its endpoint is not there yet.
  */
 import { createResource, createSignal, createUniqueId, For, onMount, Show, type JSX } from "solid-js";
-import { SYMBOL_NAMES } from "@bot-core/core";
+import { SYMBOL_NAMES } from "../lib/instruments";
 import { NotAvailable } from "../components/NotAvailable";
 import { Skeleton } from "../components/Skeleton";
 import { ApiError } from "../lib/api";

@@ -4,7 +4,8 @@
  * risk settings suggest, and optimistic placement with rollback and the server's reason.
  */
 import { createEffect, createSignal, createUniqueId, For, on, onCleanup, onMount, Show, type JSX } from "solid-js";
-import { ORDER_TYPES, SYMBOL_NAMES, TIME_IN_FORCE, type PlaceableOrderType } from "@bot-core/core";
+import type { PlaceableOrderType } from "@bot-core/core";
+import { ORDER_TYPES, SYMBOL_NAMES, TIME_IN_FORCE } from "../lib/instruments";
 import { PriceDisplay } from "../components/PriceDisplay";
 import { ApiError } from "../lib/api";
 import { useLive } from "../lib/live";
