@@ -2,12 +2,32 @@ import { describe, expect, it } from "vitest";
 import { parseAnalysis, parseDecisions, parsePerfHistory, parseStats, parseSwitches } from "./insights-api";
 
 describe("insight parsers (shapes still moving: tolerant, never throwing)", () => {
-  it("reads an analysis nested or flat, with reasons and timings", () => {
+  it("reads the bridge's signal (packages/analysis Signal) and a flat body", () => {
     const a = parseAnalysis(
-      { signal: { signal: "Strong Buy", confidence: 0.82, entry: "64000", stopLoss: "63000", takeProfit: "66000", riskReward: "2.00", reasons: ["RSI 28: oversold", { source: "model", message: "up 0.7" }], timings: { indicators: 1.2, inference: 0.8 } } },
+      {
+        cached: false,
+        signal: {
+          symbol: "BTCUSDT",
+          interval: "1m",
+          action: "strong_buy",
+          label: "Strong Buy",
+          confidence: 0.82,
+          score: 0.7,
+          entry: "64000.01",
+          stopLoss: "63000.5",
+          takeProfit: "66000",
+          riskReward: 2,
+          reasons: [{ source: "indicator", name: "rsi14", says: "bullish", vote: 1, weight: 1, detail: "RSI(14) 28 (oversold)" }],
+          model: { version: "m-1", probabilityUp: 0.7, horizonBars: 5 },
+          timingsMs: { indicators: 1.2, inference: 0.8 },
+        },
+      },
       "BTCUSDT",
     );
-    expect(a).toMatchObject({ symbol: "BTCUSDT", signal: "Strong Buy", confidence: 0.82, stopLoss: "63000", reasons: ["RSI 28: oversold", "model: up 0.7"], timings: [{ stage: "indicators", ms: 1.2 }, { stage: "inference", ms: 0.8 }] });
+    expect(a).toMatchObject({ symbol: "BTCUSDT", signal: "Strong Buy", confidence: 0.82, entry: "64000.01", stopLoss: "63000.5", riskReward: "2", modelVersion: "m-1" });
+    expect(a?.reasons).toEqual(["indicator rsi14: RSI(14) 28 (oversold) (bullish)"]);
+    expect(a?.timings).toEqual([{ stage: "indicators", ms: 1.2 }, { stage: "inference", ms: 0.8 }]);
+    expect(parseAnalysis({ signal: "Sell", reasons: ["MACD below zero"] }, "ETHUSDT")).toMatchObject({ symbol: "ETHUSDT", signal: "Sell", reasons: ["MACD below zero"] });
     expect(parseAnalysis({ nothing: true }, "BTCUSDT")).toBeNull();
     expect(parseAnalysis("nope", "BTCUSDT")).toBeNull();
   });

@@ -29,23 +29,31 @@ export interface Analysis {
   modelVersion?: string;
 }
 
-/** Reads an analysis answer, tolerating `{signal:{…}}` or a flat body. */
+/**
+ * Reads an analysis answer: the bridge's `{ signal: Signal, cached }` (packages/analysis
+ * signal.ts: label, confidence, entry, stopLoss, takeProfit, riskReward, reasons with source /
+ * name / says / detail, model.version, timingsMs), or a flat body.
+ */
 export function parseAnalysis(body: unknown, symbol: string): Analysis | null {
   if (!isObj(body)) return null;
-  const s = isObj(body.signal) ? { ...body, ...body.signal } : body;
-  const signal = str(s.signal) ?? str(s.action) ?? str(s.recommendation) ?? str(s.type);
+  const s = isObj(body.signal) ? body.signal : body;
+  const signal = str(s.label) ?? str(s.signal) ?? str(s.action) ?? str(s.recommendation);
   if (!signal) return null;
   const reasons = Array.isArray(s.reasons)
     ? s.reasons.flatMap((r) => {
         if (typeof r === "string") return [r];
-        if (isObj(r)) return [[str(r.source) ?? str(r.indicator) ?? str(r.name), str(r.message) ?? str(r.detail) ?? str(r.says)].filter(Boolean).join(": ")];
+        if (isObj(r)) {
+          const who = [str(r.source), str(r.name)].filter(Boolean).join(" ");
+          const what = [str(r.detail) ?? str(r.message), str(r.says) ? `(${str(r.says)})` : undefined].filter(Boolean).join(" ");
+          return [[who, what].filter(Boolean).join(": ")];
+        }
         return [];
       })
     : [];
   const rawTimings = isObj(s.timings) ? s.timings : isObj(s.timingsMs) ? s.timingsMs : {};
   const timings = Object.entries(rawTimings).flatMap(([stage, ms]) => (num(ms) === undefined ? [] : [{ stage, ms: num(ms) as number }]));
   const a: Analysis = { symbol: str(s.symbol) ?? symbol, signal, confidence: num(s.confidence) ?? null, reasons, timings };
-  const opt = { entry: str(s.entry) ?? str(s.entryPrice), stopLoss: str(s.stopLoss), takeProfit: str(s.takeProfit), riskReward: str(s.riskReward), modelVersion: str(s.modelVersion) };
+  const opt = { entry: str(s.entry) ?? str(s.entryPrice), stopLoss: str(s.stopLoss), takeProfit: str(s.takeProfit), riskReward: str(s.riskReward), modelVersion: str(s.modelVersion) ?? (isObj(s.model) ? str(s.model.version) : undefined) };
   for (const [k, v] of Object.entries(opt)) if (v !== undefined) (a as unknown as Obj)[k] = v;
   return a;
 }
