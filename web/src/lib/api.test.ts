@@ -103,14 +103,3 @@ describe("createApiClient", () => {
     expect(f.requests[0]?.body).toEqual({});
   });
 });
-
-describe("readJson", () => {
-  it("reads plain JSON, and JSON that arrives still gzipped (the edge's double compression)", async () => {
-    const { readJson } = await import("./api");
-    expect(await readJson(new Response('{"a":1}'))).toEqual({ a: 1 });
-    const gz = new Response(new Response(JSON.stringify({ symbol: "BTCUSDT", checks: [] })).body?.pipeThrough(new CompressionStream("gzip")) ?? null);
-    const bytes = new Uint8Array(await gz.arrayBuffer());
-    expect(bytes[0]).toBe(0x1f);
-    expect(await readJson(new Response(bytes))).toEqual({ symbol: "BTCUSDT", checks: [] });
-  });
-});

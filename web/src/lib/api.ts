@@ -110,24 +110,6 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
   return new ApiError(res.status, "http_error", message, undefined, retryAfter(res));
 }
 
-const GZIP_MAGIC = [0x1f, 0x8b];
-
-/**
- * The JSON body of a response. Works around an edge bug: the Worker gzips bodies over 1 KB
- * itself (Hono's compress) and the Workers runtime gzips them again because of the
- * Content-Encoding header, so the browser undoes one layer and still holds gzip. A body that
- * starts with the gzip magic bytes is inflated once more. Harmless once the edge is fixed (JSON
- * never starts with 0x1f 0x8b).
- */
-export async function readJson(res: Response): Promise<unknown> {
-  const bytes = new Uint8Array(await res.arrayBuffer());
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1] && typeof DecompressionStream !== "undefined") {
-    const inflated = new Response(new Response(bytes).body?.pipeThrough(new DecompressionStream("gzip")) ?? null);
-    return JSON.parse(await inflated.text()) as unknown;
-  }
-  return JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-}
-
 export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const baseUrl = options.baseUrl ?? "";
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
@@ -165,7 +147,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
       // Only endpoints typed as `void` answer without a body.
       return undefined as T;
     }
-    return (await readJson(res)) as T;
+    return (await res.json()) as T;
   }
 
   return {
