@@ -4,7 +4,7 @@
  * desktop preset, asserting `.lighthouserc.json` (performance >= 95, accessibility 100, best
  * practices >= 95, SEO >= 90, LCP < 1.5 s, CLS < 0.05, TBT < 150 ms, resource budgets). One run
  * per preset here (~13 s each); `npm run perf:lighthouse` runs the configured 3 with the median.
- * Reports: perf/results/lighthouse/{mobile,desktop}/.
+ * Reports: perf/results/lighthouse/{mobile,desktop}/ and summary.{json,md} (git-ignored: rewritten every run).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -56,7 +56,7 @@ function lighthouse(preset: "mobile" | "desktop") {
 const METRICS = ["first-contentful-paint", "largest-contentful-paint", "cumulative-layout-shift", "total-blocking-time", "speed-index", "interactive"] as const;
 const results: Record<string, { scores: Record<string, number> | undefined; metrics: Record<string, number> }> = {};
 
-/** A small summary next to the (git-ignored) full reports: scores and the budgeted metrics. */
+/** A small summary next to the full reports: scores and the budgeted metrics. */
 function writeSummary(): void {
   const dir = join(ROOT, "perf", "results", "lighthouse");
   mkdirSync(dir, { recursive: true });
