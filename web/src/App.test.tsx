@@ -7,6 +7,9 @@ import { FakeSocket } from "./test/fake-socket";
 import { accountView, SETTINGS } from "./test/fixtures";
 import { memoryHistory } from "./test/live";
 
+/** Pages are lazy chunks: their first import is transformed on demand, slow on a loaded machine. */
+const LAZY = { timeout: 10_000 };
+
 afterEach(() => {
   vi.unstubAllGlobals();
 });
@@ -21,7 +24,7 @@ describe("App", () => {
     render(() => <App session={session} />);
     expect(screen.getByText("Loading…")).toBeTruthy();
     answer?.(apiError(401, "invalid_refresh_token", "no refresh token presented"));
-    expect(await screen.findByRole("heading", { name: "Sign in" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Sign in" }, LAZY)).toBeTruthy();
     expect(screen.queryByRole("alert")).toBeNull();
   });
 
@@ -38,7 +41,7 @@ describe("App", () => {
     const session = createSession({ fetch: f.fetch, locks: null });
     void session.restore();
     render(() => <App session={session} history={memoryHistory("/")} />);
-    expect(await screen.findByRole("heading", { name: "Overview" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Overview" }, LAZY)).toBeTruthy();
     expect(screen.getByText("back@example.com")).toBeTruthy();
     expect(screen.getByRole("navigation", { name: "Main" })).toBeTruthy();
   });

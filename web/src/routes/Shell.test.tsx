@@ -8,6 +8,9 @@ import { accountView, SETTINGS } from "../test/fixtures";
 import { memoryHistory } from "../test/live";
 import Shell from "./Shell";
 
+/** Pages are lazy chunks: their first import is transformed on demand, slow on a loaded machine. */
+const LAZY = { timeout: 10_000 };
+
 async function renderShell(path = "/", routes: Parameters<typeof fakeFetch>[0] = {}) {
   const f = fakeFetch({
     "POST /auth/login": () => json(200, authResponse("trader@example.com", "acc-1")),
@@ -35,18 +38,18 @@ async function renderShell(path = "/", routes: Parameters<typeof fakeFetch>[0] =
 describe("Shell", () => {
   it("routes between pages from the navigation, marking the current one", async () => {
     const { history } = await renderShell("/");
-    expect(await screen.findByRole("heading", { name: "Overview", level: 1 })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Overview", level: 1 }, LAZY)).toBeTruthy();
     const nav = screen.getByRole("navigation", { name: "Main" });
     expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe("Overview");
     fireEvent.click(screen.getByRole("link", { name: "Settings" }));
-    expect(await screen.findByRole("heading", { name: "Settings", level: 1 })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Settings", level: 1 }, LAZY)).toBeTruthy();
     expect(history.entries.at(-1)).toBe("/settings");
     expect(nav.querySelector('[aria-current="page"]')?.textContent).toBe("Settings");
   });
 
   it("shows a page for unknown paths", async () => {
     await renderShell("/no/such/page");
-    expect(await screen.findByRole("heading", { name: "Page not found" })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Page not found" }, LAZY)).toBeTruthy();
   });
 
   it("subscribes the watchlist, shows the socket's state, and signs out", async () => {
@@ -80,7 +83,7 @@ describe("Shell", () => {
     const { sockets } = await renderShell("/markets/BTCUSDT", {
       "GET /api/market-data/klines/ETHUSDT": () => apiError(404, "not_found", "x"),
     });
-    expect(await screen.findByRole("heading", { name: "Markets", level: 1 })).toBeTruthy();
+    expect(await screen.findByRole("heading", { name: "Markets", level: 1 }, LAZY)).toBeTruthy();
     await waitFor(() => expect(sockets.sockets).toHaveLength(1));
     sockets.last().accept();
     sockets.last().serverSend({ type: "md", sentAt: 1, updates: [tickerUpdate("64123.45")] });
