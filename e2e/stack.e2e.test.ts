@@ -53,6 +53,8 @@ describe("the local stack", () => {
       await page.getByLabel(/email/i).fill(`e2e-${Date.now()}@example.com`);
       await page.getByLabel(/^password/i).fill("a long enough password");
       await page.getByRole("button", { name: /create account/i }).click();
+      // Signed in, the dashboard opens on its overview; live prices are on the Markets page.
+      await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Markets", exact: true }).click();
 
       const price = page.getByTestId("price-BTCUSDT");
       await expect.poll(async () => (await price.textContent())?.trim() ?? "", { timeout: 30_000 }).toMatch(/^\d[\d,]*\.\d+$/);

@@ -14,6 +14,8 @@ export interface Stack {
   stop(): Promise<void>;
   stopBridge(): Promise<void>;
   startBridge(): Promise<void>;
+  stopEdge(): Promise<void>;
+  startEdge(): Promise<void>;
 }
 
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
@@ -30,8 +32,13 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Starts edge + bridge with a throw-away state directory. The dashboard is built by `npm test`. */
-export async function startTestStack(): Promise<Stack & { cleanup(): Promise<void>; logs: string[] }> {
+/**
+ * Starts edge + bridge with a throw-away state directory. The dashboard is built by `npm test`.
+ * A free port can be taken by another process between the probe and wrangler's bind (other
+ * suites start stacks on this shared machine too): on "Address already in use" the stack is
+ * started once more on fresh ports.
+ */
+export async function startTestStack(attempt = 1): Promise<Stack & { cleanup(): Promise<void>; logs: string[] }> {
   const stateDir = mkdtempSync(join(tmpdir(), "bot-core-e2e-"));
   const logs: string[] = [];
   const stack = (await startStackUntyped({
@@ -45,6 +52,8 @@ export async function startTestStack(): Promise<Stack & { cleanup(): Promise<voi
     await stack.ready(180_000);
   } catch (err) {
     await stack.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+    if (attempt < 2 && logs.some((l) => /Address already in use|EADDRINUSE/.test(l))) return startTestStack(attempt + 1);
     throw new Error(`${err instanceof Error ? err.message : err}\n--- stack output ---\n${logs.slice(-60).join("\n")}`);
   }
   return {

@@ -22,7 +22,9 @@ export function buildWeb({ quiet = false } = {}) {
   const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", quiet ? "warn" : "info"], {
     cwd: join(ROOT, "web"),
     stdio: "inherit",
-    env: baseEnv(),
+    // Always the production build, also when called from inside vitest (which sets NODE_ENV=test:
+    // Vite then resolves packages' development builds, e.g. +12 KB gzip of lightweight-charts).
+    env: { ...baseEnv(), NODE_ENV: "production" },
   });
   if (r.status !== 0) throw new Error("dashboard build failed");
 }
@@ -136,7 +138,7 @@ export async function startStack(options = {}) {
     "--log-level", "warn",
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
-  const edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
+  let edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
 
   const stack = {
     edgeUrl,
@@ -156,6 +158,16 @@ export async function startStack(options = {}) {
       if (!bridge.exited) return;
       bridge = startProcess("bridge", bridgeArgs, { ...bridgeEnvironment, ...overrides }, log);
       await waitFor(`${bridgeUrl}/health`, 60_000, () => !bridge.exited);
+    },
+    /** Stops the edge (wrangler dev) only: browser tests watch the dashboard lose it. */
+    async stopEdge() {
+      await stopProcess(edge);
+    },
+    /** Starts the edge again on the same port and state (if stopped). */
+    async startEdge() {
+      if (!edge.exited) return;
+      edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);
+      await waitFor(`${edgeUrl}/health`, 120_000, () => !edge.exited);
     },
     async stop() {
       await Promise.all([stopProcess(bridge), stopProcess(edge)]);

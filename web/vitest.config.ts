@@ -16,5 +16,8 @@ export default defineConfig({
     environment: "jsdom",
     include: ["src/**/*.test.{ts,tsx}"],
     setupFiles: ["src/test/setup.ts"],
+    // Lazy page chunks are transformed on first import; on a loaded shared machine that alone can
+    // take seconds (tests wait up to 10 s for a lazily loaded page).
+    testTimeout: 15_000,
   },
 });

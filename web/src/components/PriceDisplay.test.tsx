@@ -1,4 +1,5 @@
 import { render, screen } from "@solidjs/testing-library";
+import { createSignal } from "solid-js";
 import { describe, expect, it } from "vitest";
 import type { TickerUpdate } from "@bot-core/core";
 import { createPriceStore } from "../stores/prices";
@@ -52,5 +53,23 @@ describe("PriceDisplay", () => {
     render(() => <PriceDisplay symbol="BTCUSDT" quotes={store.quotes} />);
     store.apply([tick("3000.00", { symbol: "ETHUSDT" })]);
     expect(screen.getByTestId("price-BTCUSDT").textContent).toBe("—");
+  });
+});
+
+describe("PriceDisplay staleness", () => {
+  it("marks a quote stale once it is older than 5 s, and fresh again on the next tick", () => {
+    let t = 1_000_000;
+    const store = createPriceStore(() => t);
+    const [now, setNow] = createSignal(t);
+    render(() => <PriceDisplay symbol="BTCUSDT" quotes={store.quotes} now={now()} />);
+    store.apply([tick("64000.00")]);
+    expect(screen.queryByTestId("stale-mark")).toBeNull();
+    setNow(t + 5_001);
+    expect(screen.getByTestId("stale-mark").textContent).toContain("stale · 5 s old");
+    expect(screen.getByTestId("price-BTCUSDT").closest("section")?.dataset.stale).toBe("true");
+    t += 6_000;
+    store.apply([tick("64001.00")]);
+    setNow(t);
+    expect(screen.queryByTestId("stale-mark")).toBeNull();
   });
 });

@@ -5,13 +5,19 @@
  */
 import { Show, type JSX } from "solid-js";
 import type { PriceStore } from "../stores/prices";
+import { StaleMark } from "./StaleMark";
 
 export interface PriceDisplayProps {
   symbol: string;
   quotes: PriceStore["quotes"];
   /** e.g. "USDT"; the base asset is what precedes it in the symbol. */
   quoteAsset?: string;
+  /** The current time; with it, a quote older than {@link QUOTE_STALE_MS} is marked stale. */
+  now?: number;
 }
+
+/** A quote older than this is shown as stale (the feed ticks about every second). */
+export const QUOTE_STALE_MS = 5_000;
 
 const PLACEHOLDER = "—";
 
@@ -21,11 +27,16 @@ export function PriceDisplay(props: PriceDisplayProps): JSX.Element {
   const base = () => (props.symbol.endsWith(quoteAsset()) ? props.symbol.slice(0, -quoteAsset().length) : props.symbol);
   const direction = () => quote()?.direction ?? "flat";
   const headingId = () => `ticker-${props.symbol}`;
+  const stale = () => {
+    const q = quote();
+    return props.now !== undefined && q !== undefined && props.now - q.receivedAt > QUOTE_STALE_MS;
+  };
 
   return (
-    <section class="ticker card" aria-labelledby={headingId()}>
+    <section class="ticker card" aria-labelledby={headingId()} data-stale={stale()}>
       <header class="ticker-head">
         <h2 id={headingId()}>{`${base()} / ${quoteAsset()}`}</h2>
+        <StaleMark stale={stale()} updatedAt={quote()?.receivedAt} now={props.now ?? 0} what="Price" />
         <span class="muted small">Last price</span>
       </header>
 

@@ -23,8 +23,20 @@ export class ApiError extends Error {
     readonly requestId?: string,
     /** Seconds from a `Retry-After` header (429, 503). */
     readonly retryAfterSec?: number,
+    /** The error body's `details` (e.g. `{ violations: [{ rule, message }] }` on a 422). */
+    readonly details?: unknown,
   ) {
     super(message);
+  }
+
+  /** The rules a rejected order broke (`details.violations`), when the server named them. */
+  get violations(): Array<{ rule: string; message: string }> {
+    const d = this.details;
+    if (typeof d !== "object" || d === null || !("violations" in d) || !Array.isArray(d.violations)) return [];
+    return d.violations.filter(
+      (v: unknown): v is { rule: string; message: string } =>
+        typeof v === "object" && v !== null && "rule" in v && typeof v.rule === "string" && "message" in v && typeof v.message === "string",
+    );
   }
 }
 
@@ -48,6 +60,8 @@ export interface RequestOptions {
   /** Send the bearer token (and refresh + retry once on 401). */
   auth?: boolean;
   signal?: AbortSignal;
+  /** Extra headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
 }
 
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -56,6 +70,9 @@ export interface ApiClient {
   request<T>(method: HttpMethod, path: string, options?: RequestOptions): Promise<T>;
   get<T>(path: string, options?: Omit<RequestOptions, "body">): Promise<T>;
   post<T>(path: string, body?: unknown, options?: Omit<RequestOptions, "body">): Promise<T>;
+  put<T>(path: string, body: unknown, options?: Omit<RequestOptions, "body">): Promise<T>;
+  patch<T>(path: string, body: unknown, options?: Omit<RequestOptions, "body">): Promise<T>;
+  delete<T>(path: string, options?: Omit<RequestOptions, "body">): Promise<T>;
 }
 
 function isErrorBody(value: unknown): value is ApiErrorBody {
@@ -87,7 +104,7 @@ export async function errorFromResponse(res: Response): Promise<ApiError> {
     body = undefined;
   }
   if (isErrorBody(body)) {
-    return new ApiError(res.status, body.error.code, body.error.message, body.error.requestId, retryAfter(res));
+    return new ApiError(res.status, body.error.code, body.error.message, body.error.requestId, retryAfter(res), body.error.details);
   }
   const message = res.status >= 500 ? "The server had a problem. Please try again." : `The request failed (HTTP ${res.status}).`;
   return new ApiError(res.status, "http_error", message, undefined, retryAfter(res));
@@ -98,7 +115,7 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
   const doFetch = options.fetch ?? ((input: RequestInfo | URL, init?: RequestInit) => fetch(input, init));
 
   async function send(method: HttpMethod, path: string, opts: RequestOptions, token: string | null): Promise<Response> {
-    const headers: Record<string, string> = { Accept: "application/json" };
+    const headers: Record<string, string> = { ...opts.headers, Accept: "application/json" };
     if (opts.body !== undefined) headers["Content-Type"] = "application/json";
     if (token) headers.Authorization = `Bearer ${token}`;
     const init: RequestInit = { method, headers, credentials: "same-origin" };
@@ -137,6 +154,9 @@ export function createApiClient(options: ApiClientOptions = {}): ApiClient {
     request,
     get: (path, opts) => request("GET", path, opts),
     post: (path, body, opts) => request("POST", path, { ...opts, body: body ?? {} }),
+    put: (path, body, opts) => request("PUT", path, { ...opts, body }),
+    patch: (path, body, opts) => request("PATCH", path, { ...opts, body }),
+    delete: (path, opts) => request("DELETE", path, opts),
   };
 }
 

@@ -25,6 +25,8 @@ export interface Quote {
   bidQty: string;
   askQty: string;
   eventTime: number;
+  /** When this tab received the tick (local clock: staleness never depends on clock skew). */
+  receivedAt: number;
   /** How the last price change went; kept while the price stays the same. */
   direction: Direction;
 }
@@ -50,12 +52,13 @@ function isTicker(u: { kind: string } | TickerUpdate): u is TickerUpdate {
   return u.kind === "ticker";
 }
 
-export function createPriceStore(): PriceStore {
+export function createPriceStore(now: () => number = Date.now): PriceStore {
   const [quotes, setQuotes] = createStore<Record<string, Quote | undefined>>({});
 
   return {
     quotes,
     apply(updates) {
+      const receivedAt = now();
       batch(() => {
         for (const u of updates) {
           if (!isTicker(u)) continue;
@@ -73,6 +76,7 @@ export function createPriceStore(): PriceStore {
             bidQty: u.bidQty,
             askQty: u.askQty,
             eventTime: u.eventTime,
+            receivedAt,
             direction,
           };
           // Merges into the existing object: unchanged fields notify nobody.
