@@ -1,10 +1,11 @@
-/** `npx tsx perf/src/cli/telemetry-cost.ts`: writes perf/results/telemetry-cost.{json,md}. */
+/** `npx tsx perf/src/cli/telemetry-cost.ts`: writes perf/results/micro/telemetry-cost.{json,md}. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { measureTelemetryCost } from "../observability/telemetry-cost";
 
-const out = fileURLToPath(new URL("../../results/", import.meta.url));
+// Not a scenario result (the report reads perf/results/*.json): kept in its own folder.
+const out = fileURLToPath(new URL("../../results/micro/", import.meta.url));
 const runs = [];
 for (let i = 0; i < 3; i++) runs.push(await measureTelemetryCost());
 const pick = [...runs].sort((a, b) => a.overheadRatio - b.overheadRatio)[1]!;
