@@ -33,6 +33,7 @@ import type {
   PositionRecordPayload,
   TradeRecordPayload,
 } from "@bot-core/core";
+import { payloadReader } from "./payload-reader";
 import { MongoBulkWriteError, MongoClient, type AnyBulkWriteOperation, type Collection, type Db, type Document, type ObjectId, type WriteError } from "mongodb";
 
 /** Documents keyed by a string id (trades, orders, market_data, ai_analysis) or a server ObjectId (positions, balances). */
@@ -216,7 +217,7 @@ export class MongoRecordStore implements RecordStore {
       kind === "position" ? { user_id: userId, symbol: recordId } : kind === "balance" ? { user_id: userId, asset: recordId } : { _id: recordId, user_id: userId };
     const doc = await this.outbox[COLLECTION_OF[kind]].findOne(filter);
     if (!doc) return null;
-    const payload = kind === "trade" ? tradeOf(doc) : kind === "order" ? orderOf(doc) : kind === "position" ? positionOf(doc) : balanceOf(doc);
+    const payload = kind === "trade" ? read.trade(doc) : kind === "order" ? read.order(doc) : kind === "position" ? read.position(doc) : read.balance(doc);
     return { kind, outboxId: Number(doc.outbox_id), payload } as StoredRecord<K>;
   }
 
@@ -250,24 +251,24 @@ export class MongoRecordStore implements RecordStore {
       .sort({ entry_time: -1, _id: -1 })
       .limit(limit + 1)
       .toArray();
-    const items = docs.slice(0, limit).map(tradeOf);
+    const items = docs.slice(0, limit).map(read.trade);
     const last = items.at(-1);
     return { items, nextCursor: docs.length > limit && last ? encodeCursor({ time: epochMs(last.time), tradeId: last.tradeId }) : null };
   }
 
   async ordersByUser(userId: string): Promise<OrderRecordPayload[]> {
     const docs = await this.outbox.orders.find({ user_id: userId }).sort({ created_at: -1, _id: -1 }).limit(MAX_PAGE_LIMIT).toArray();
-    return docs.map(orderOf);
+    return docs.map(read.order);
   }
 
   async positionsByUser(userId: string): Promise<PositionRecordPayload[]> {
     const docs = await this.outbox.positions.find({ user_id: userId, status: "open" }).sort({ symbol: 1 }).toArray();
-    return docs.map(positionOf);
+    return docs.map(read.position);
   }
 
   async balancesByUser(userId: string): Promise<BalanceRecordPayload[]> {
     const docs = await this.outbox.balances.find({ user_id: userId }).sort({ asset: 1 }).toArray();
-    return docs.map(balanceOf);
+    return docs.map(read.balance);
   }
 
   async upsertKlines(klines: readonly KlineRecord[]): Promise<number> {
@@ -424,63 +425,4 @@ function versionedUpsert(r: OutboxRecord, recordedAt: Date): AnyBulkWriteOperati
   }
 }
 
-const iso = (d: unknown) => (d as Date).toISOString();
-const textOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
-
-function tradeOf(d: Document): TradeRecordPayload {
-  return {
-    tradeId: String(d._id),
-    orderId: String(d.order_id),
-    userId: String(d.user_id),
-    symbol: String(d.symbol),
-    side: d.side as TradeRecordPayload["side"],
-    quantity: String(d.quantity),
-    price: String(d.price),
-    fee: String(d.fee),
-    feeAsset: String(d.fee_asset),
-    realizedPnl: String(d.realized_pnl),
-    time: iso(d.entry_time),
-    mode: d.mode as TradeRecordPayload["mode"],
-  };
-}
-
-function orderOf(d: Document): OrderRecordPayload {
-  return {
-    orderId: String(d._id),
-    userId: String(d.user_id),
-    clientOrderId: textOrNull(d.client_order_id),
-    symbol: String(d.symbol),
-    side: d.side as OrderRecordPayload["side"],
-    type: d.type as OrderRecordPayload["type"],
-    status: d.status as OrderRecordPayload["status"],
-    quantity: String(d.quantity),
-    filledQuantity: String(d.filled_quantity),
-    price: textOrNull(d.price),
-    stopPrice: textOrNull(d.stop_price),
-    avgPrice: textOrNull(d.avg_price),
-    createdAt: iso(d.created_at),
-    updatedAt: iso(d.updated_at),
-  };
-}
-
-function positionOf(d: Document): PositionRecordPayload {
-  return {
-    userId: String(d.user_id),
-    symbol: String(d.symbol),
-    side: d.side as PositionRecordPayload["side"],
-    quantity: String(d.quantity),
-    entryPrice: String(d.entry_price),
-    updatedAt: iso(d.updated_at),
-  };
-}
-
-function balanceOf(d: Document): BalanceRecordPayload {
-  return {
-    userId: String(d.user_id),
-    asset: String(d.asset),
-    walletBalance: String(d.wallet_balance),
-    realizedPnl: String(d.realized_pnl),
-    feesPaid: String(d.fees_paid),
-    updatedAt: iso(d.updated_at),
-  };
-}
+const read = payloadReader({ idOf: (d) => d._id, time: (d) => (d as Date).toISOString() });

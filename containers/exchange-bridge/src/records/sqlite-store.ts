@@ -20,6 +20,7 @@ import type {
   PositionRecordPayload,
   TradeRecordPayload,
 } from "@bot-core/core";
+import { payloadReader } from "./payload-reader";
 import { migrate } from "./sqlite-migrations";
 import { openSqlite, transaction, type DatabaseSync, type SqliteOptions, type StatementSync } from "./sqlite-driver";
 import {
@@ -207,7 +208,7 @@ export class SqliteRecordStore implements RecordStore {
             : this.st.balance!.get(userId, recordId)
     ) as Row | undefined;
     if (!row) return null;
-    const payload = kind === "trade" ? tradeOf(row) : kind === "order" ? orderOf(row) : kind === "position" ? positionOf(row) : balanceOf(row);
+    const payload = kind === "trade" ? read.trade(row) : kind === "order" ? read.order(row) : kind === "position" ? read.position(row) : read.balance(row);
     return { kind, outboxId: Number(row.outbox_id), payload } as StoredRecord<K>;
   }
 
@@ -230,24 +231,24 @@ export class SqliteRecordStore implements RecordStore {
     const limit = pageLimit(query.limit);
     const after = query.cursor ? decodeCursor(query.cursor) : { time: MAX_TIME + 1, tradeId: "" };
     const rows = statement.all(key, query.from ?? MIN_TIME, query.to ?? MAX_TIME, after.time, after.time, after.tradeId, limit + 1) as Row[];
-    const items = rows.slice(0, limit).map(tradeOf);
+    const items = rows.slice(0, limit).map(read.trade);
     const last = items.at(-1);
     return { items, nextCursor: rows.length > limit && last ? encodeCursor({ time: epochMs(last.time), tradeId: last.tradeId }) : null };
   }
 
   async ordersByUser(userId: string): Promise<OrderRecordPayload[]> {
     this.assertOpen();
-    return (this.st.ordersByUser!.all(userId) as Row[]).map(orderOf);
+    return (this.st.ordersByUser!.all(userId) as Row[]).map(read.order);
   }
 
   async positionsByUser(userId: string): Promise<PositionRecordPayload[]> {
     this.assertOpen();
-    return (this.st.positionsByUser!.all(userId) as Row[]).map(positionOf);
+    return (this.st.positionsByUser!.all(userId) as Row[]).map(read.position);
   }
 
   async balancesByUser(userId: string): Promise<BalanceRecordPayload[]> {
     this.assertOpen();
-    return (this.st.balancesByUser!.all(userId) as Row[]).map(balanceOf);
+    return (this.st.balancesByUser!.all(userId) as Row[]).map(read.balance);
   }
 
   async upsertKlines(klines: readonly KlineRecord[]): Promise<number> {
@@ -312,63 +313,4 @@ export class SqliteRecordStore implements RecordStore {
   }
 }
 
-const iso = (ms: unknown) => isoFromMs(Number(ms));
-const textOrNull = (v: unknown) => (v === null ? null : String(v));
-
-function tradeOf(r: Row): TradeRecordPayload {
-  return {
-    tradeId: String(r.trade_id),
-    orderId: String(r.order_id),
-    userId: String(r.user_id),
-    symbol: String(r.symbol),
-    side: r.side as TradeRecordPayload["side"],
-    quantity: String(r.quantity),
-    price: String(r.price),
-    fee: String(r.fee),
-    feeAsset: String(r.fee_asset),
-    realizedPnl: String(r.realized_pnl),
-    time: iso(r.entry_time),
-    mode: r.mode as TradeRecordPayload["mode"],
-  };
-}
-
-function orderOf(r: Row): OrderRecordPayload {
-  return {
-    orderId: String(r.order_id),
-    userId: String(r.user_id),
-    clientOrderId: textOrNull(r.client_order_id),
-    symbol: String(r.symbol),
-    side: r.side as OrderRecordPayload["side"],
-    type: r.type as OrderRecordPayload["type"],
-    status: r.status as OrderRecordPayload["status"],
-    quantity: String(r.quantity),
-    filledQuantity: String(r.filled_quantity),
-    price: textOrNull(r.price),
-    stopPrice: textOrNull(r.stop_price),
-    avgPrice: textOrNull(r.avg_price),
-    createdAt: iso(r.created_at),
-    updatedAt: iso(r.updated_at),
-  };
-}
-
-function positionOf(r: Row): PositionRecordPayload {
-  return {
-    userId: String(r.user_id),
-    symbol: String(r.symbol),
-    side: r.side as PositionRecordPayload["side"],
-    quantity: String(r.quantity),
-    entryPrice: String(r.entry_price),
-    updatedAt: iso(r.updated_at),
-  };
-}
-
-function balanceOf(r: Row): BalanceRecordPayload {
-  return {
-    userId: String(r.user_id),
-    asset: String(r.asset),
-    walletBalance: String(r.wallet_balance),
-    realizedPnl: String(r.realized_pnl),
-    feesPaid: String(r.fees_paid),
-    updatedAt: iso(r.updated_at),
-  };
-}
+const read = payloadReader({ idOf: (r, kind) => (kind === "trade" ? r.trade_id : r.order_id), time: (ms) => isoFromMs(Number(ms)) });
