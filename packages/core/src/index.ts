@@ -12,3 +12,4 @@ export * from "./rate-limit";
 export * from "./risk";
 export * from "./triggers";
 export * from "./outbox";
+export * from "./account-views";

@@ -1,8 +1,8 @@
 /**
  * Typed endpoints of the trading REST API, bound to a session's {@link ApiClient}.
  *
- * The response shapes mirror `durable-objects/src/account/views.ts` (the edge's views); they are
- * declared here as types only, because the DO package is not importable from the browser build.
+ * The response shapes are core's (`packages/core/src/account-views.ts`, the same types the edge's
+ * UserAccount returns), imported as types only: nothing of core reaches the browser bundle.
  * Every amount is a decimal string, never a float.
  *
  * Endpoints other engineers are still building (`/api/ai/*`, `/api/performance/*`, the exchange
@@ -13,95 +13,13 @@
  * const trading = tradingEndpoints(session.api);
  * const account = await trading.account();
  */
-import type { OrderStatus, OrderType, PlaceOrderRequest, RiskCalculateRequest, RiskCheck, RiskSettings, Side, TimeInForce } from "@bot-core/core";
+import type { AccountView, OrderView, PlaceOrderRequest, RiskCalculateRequest, RiskReport as CoreRiskReport, RiskSettings, Side, TradeView } from "@bot-core/core";
 import { ApiError, type ApiClient } from "./api";
 
-export interface OrderView {
-  orderId: string;
-  clientOrderId: string | null;
-  symbol: string;
-  side: Side;
-  type: OrderType;
-  status: OrderStatus;
-  quantity: string;
-  filledQuantity: string;
-  price: string | null;
-  stopPrice: string | null;
-  callbackRatePct: string | null;
-  timeInForce: TimeInForce | null;
-  reduceOnly: boolean;
-  avgPrice: string | null;
-  fee: string;
-  feeAsset: "USDT";
-  realizedPnl: string;
-  parentOrderId: string | null;
-  ocoGroup: string | null;
-  attached: { stopLoss?: string; takeProfit?: string; trailingStopCallbackRatePct?: string } | null;
-  reason: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+export type { AccountView, OrderView, PositionView, TradeView } from "@bot-core/core";
 
-export interface PositionView {
-  symbol: string;
-  side: "long" | "short";
-  quantity: string;
-  entryPrice: string;
-  markPrice: string;
-  unrealizedPnl: string;
-  margin: string;
-}
-
-export interface AccountView {
-  asset: "USDT";
-  walletBalance: string;
-  equity: string;
-  unrealizedPnl: string;
-  marginUsed: string;
-  orderMargin: string;
-  freeMargin: string;
-  realizedPnl: string;
-  feesPaid: string;
-  leverage: number;
-  maxLeverage: number;
-  openPositions: number;
-  openOrders: number;
-  maxOpenPositions: number;
-  tradingEnabled: boolean;
-  positions: PositionView[];
-}
-
-export interface TradeView {
-  tradeId: string;
-  orderId: string;
-  symbol: string;
-  side: Side;
-  quantity: string;
-  price: string;
-  fee: string;
-  realizedPnl: string;
-  time: string;
-}
-
-
-export interface RiskReport {
-  symbol: string;
-  side: Side;
-  entryPrice: string;
-  quantity: string;
-  suggestedQuantity: string | null;
-  notional: string;
-  requiredMargin: string;
-  estimatedFee: string;
-  positionRisk: string;
-  positionRiskPct: string;
-  totalRisk: string;
-  totalRiskPct: string;
-  riskReward: string | null;
-  checks: RiskCheck[];
-  failedChecks: RiskCheck[];
-  allowed: boolean;
-}
+/** POST /api/risk/calculate: core's report plus the symbol and side it was asked about. */
+export type RiskReport = CoreRiskReport & { symbol: string; side: Side };
 
 export interface Kline {
   openTime: number;
