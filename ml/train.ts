@@ -19,6 +19,7 @@ import { FEATURE_COUNT, FEATURE_NAMES, featureVector, IndicatorSet, mlpForward, 
 import { SYMBOL_NAMES } from "@bot-core/core";
 import { MarketSimulator } from "../containers/exchange-bridge/src/simulator/index";
 import { mlpToOnnx } from "./onnx";
+import { prng } from "@bot-core/analysis/testing";
 
 export const MODEL_VERSION = "signal-mlp-v1";
 export const HORIZON = 5;
@@ -62,18 +63,6 @@ export interface Metrics {
   readonly testLogLoss: number;
   readonly testAuc: number;
   readonly seconds: number;
-}
-
-/** mulberry32 */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** `count` closed 1-minute candles of one symbol from the simulator (20 trades a minute). */

@@ -20,6 +20,7 @@ import { SQLITE_FILE_NAME, SqliteRecordStore } from "../../../containers/exchang
 import { latencyRecorder, median } from "../harness/histogram";
 import type { Measurement, Ratio } from "../result-schema";
 import type { Scenario } from "./types";
+import { prng } from "@bot-core/analysis/testing";
 
 export const RECORD_STORE_FLOOR = { writesPerSec: 1_000, readsPerSec: 5_000 } as const;
 export const RECORD_STORE_GOAL = { writesPerSec: 10_000, readsPerSec: 50_000 } as const;
@@ -29,17 +30,6 @@ const TRADES_PER_USER = 500;
 const PAGE = 50;
 const BASE_TIME = Date.UTC(2025, 0, 1);
 
-/** Cheap deterministic PRNG (mulberry32) for picking users and trades. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const userOf = (i: number) => `perf-user-${i}`;
 
