@@ -741,7 +741,6 @@ export class Gateway extends DurableObject<Env> {
   }
 
   private welcome(userId: string): ServerFrame {
-    this.sent.welcome = (this.sent.welcome ?? 0) + 1;
     return { type: "welcome", v: PROTOCOL_VERSION, userId, serverTime: Date.now(), heartbeatMs: HEARTBEAT_MS };
   }
 

@@ -178,6 +178,9 @@ const rejected = (code: string, violations: RuleViolation[]): Failure =>
 
 const opposite = (side: Side): Side => (side === "buy" ? "sell" : "buy");
 
+/** Free margin: wallet + unrealized PnL − margin held by positions − margin reserved by working orders. */
+const freeMarginOf = (wallet: Units, e: { unrealized: Units; marginUsed: Units; orderMargin: Units }): Units => wallet + e.unrealized - e.marginUsed - e.orderMargin;
+
 function quoteTick(q: Quote): Tick {
   const price = units(q.price);
   return { price, high: price, low: price, bid: units(q.bid), ask: units(q.ask), bidQty: units(q.bidQty), askQty: units(q.askQty), time: q.time };
@@ -339,7 +342,7 @@ export class UserAccount extends DurableObject<Env> {
       const working = this.workingRows();
       const before = this.exposure(positions, settings.leverage, working);
       const equity = ledger.wallet + before.unrealized;
-      const freeMargin = equity - before.marginUsed - before.orderMargin;
+      const freeMargin = freeMarginOf(ledger.wallet, before);
 
       // Sized by risk when only a stop is given.
       let qty = o.quantity !== undefined ? units(o.quantity) : undefined;
@@ -371,7 +374,7 @@ export class UserAccount extends DurableObject<Env> {
         const after = new Map(positions);
         after.set(o.symbol, { ...simulated.position, mark: book });
         const a = this.exposure(after, settings.leverage, working);
-        const freeAfter = ledger.wallet + simulated.realizedPnl - fee + a.unrealized - a.marginUsed - a.orderMargin;
+        const freeAfter = freeMarginOf(ledger.wallet + simulated.realizedPnl - fee, a);
         marginNeeded = freeMargin - freeAfter - fee;
       } else {
         marginNeeded = reduceOnly ? 0n : mulDiv(mul(simulated.openedQty, entry, "half-even"), 1n, BigInt(settings.leverage), "up");
@@ -508,7 +511,7 @@ export class UserAccount extends DurableObject<Env> {
         const e = this.exposure(ledger.positions, ledger.settings.leverage, working);
         const oldMargin = this.orderMarginOf(row, ledger.settings.leverage);
         const newMargin = this.orderMarginOf({ ...row, qty: qty.toString(), price: price?.toString() ?? null, stop_price: stopPrice?.toString() ?? null }, ledger.settings.leverage);
-        const free = ledger.wallet + e.unrealized - e.marginUsed - e.orderMargin + oldMargin;
+        const free = freeMarginOf(ledger.wallet, e) + oldMargin;
         if (newMargin > oldMargin && newMargin > free) {
           return rejected("risk_rejected", [{ rule: "FREE_MARGIN", message: `the amended order needs ${fmt(newMargin)} USDT margin; free margin is ${fmt(free)} USDT` }]);
         }
@@ -820,7 +823,7 @@ export class UserAccount extends DurableObject<Env> {
           return { ok: false as const, status: 422 as const, code: "leverage_rejected", message: `MAX_LEVERAGE: leverage ${patch.leverage} is above this account's maximum of ${current.maxLeverage}` };
         }
         const e = this.exposure(this.positions(), next.leverage, this.workingRows());
-        const free = this.balance().wallet + e.unrealized - e.marginUsed - e.orderMargin;
+        const free = freeMarginOf(this.balance().wallet, e);
         if (free < 0n) {
           return { ok: false as const, status: 422 as const, code: "leverage_rejected", message: `FREE_MARGIN: at leverage ${next.leverage} the open positions and orders need ${fmt(e.marginUsed + e.orderMargin)} USDT margin; free margin would be ${fmt(free)} USDT` };
         }
@@ -855,7 +858,7 @@ export class UserAccount extends DurableObject<Env> {
       stepSize: units(rules.stepSize),
       settings: ledger.settings,
       equity,
-      freeMargin: equity - e.marginUsed - e.orderMargin,
+      freeMargin: freeMarginOf(ledger.wallet, e),
       openRisk: e.marginUsed,
       openPositions: this.openPositionCount(ledger.positions),
       opensNewPosition: !current || current.qty === 0n,
@@ -943,7 +946,7 @@ export class UserAccount extends DurableObject<Env> {
       unrealizedPnl: fmt(e.unrealized),
       marginUsed: fmt(e.marginUsed),
       orderMargin: fmt(e.orderMargin),
-      freeMargin: fmt(equity - e.marginUsed - e.orderMargin),
+      freeMargin: fmt(freeMarginOf(balance.wallet, e)),
       realizedPnl: fmt(balance.realizedPnl),
       feesPaid: fmt(balance.feesPaid),
       leverage: settings.leverage,
@@ -998,8 +1001,8 @@ export class UserAccount extends DurableObject<Env> {
     }
     ledger.positions.set(symbol, next);
     this.recordDailyNet(ledger.day, fill.realizedPnl - fee);
-    ledger.day = { ...ledger.day, net: (ledger.day.net ?? 0n) + fill.realizedPnl - fee };
-    ledger.day.loss = ledger.day.net! < 0n ? -ledger.day.net! : 0n;
+    const net = (ledger.day.net ?? 0n) + fill.realizedPnl - fee;
+    ledger.day = { ...ledger.day, net, loss: net < 0n ? -net : 0n };
     ledger.wallet += fill.realizedPnl - fee;
     ledger.realizedPnl += fill.realizedPnl;
     ledger.feesPaid += fee;
@@ -1038,12 +1041,12 @@ export class UserAccount extends DurableObject<Env> {
       now,
     );
 
-    this.afterFill(updated, next, now, ledger, effects);
+    this.afterFill(updated, next, now, effects);
     return updated;
   }
 
   /** Brackets armed or resized with the entry's fills; OCO siblings and orphaned protection canceled. */
-  private afterFill(order: OrderRow, position: MarkedPosition, now: number, ledger: Ledger, effects: Effects): void {
+  private afterFill(order: OrderRow, position: MarkedPosition, now: number, effects: Effects): void {
     const userId = this.userId();
     if (order.brackets && order.reduce_only === 0) {
       const b = JSON.parse(order.brackets) as Brackets;
@@ -1095,7 +1098,6 @@ export class UserAccount extends DurableObject<Env> {
         effects.cancel.push(guard.id);
       }
     }
-    void ledger;
   }
 
   /** A resting or triggered entry re-checked when it fills: the reason it may not, or null. */
@@ -1132,15 +1134,14 @@ export class UserAccount extends DurableObject<Env> {
     callbackRate: Units | null; timeInForce: string | null; reduceOnly: boolean; parentId: string | null; ocoGroup: string | null; brackets: Brackets | null;
     signalConfidence: number | null; now: number;
   }): OrderRow {
-    const seq = this.ctx.storage.sql.exec(
+    this.ctx.storage.sql.exec(
       `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at,
                            price, stop_price, callback_rate, time_in_force, reduce_only, parent_id, oco_group, brackets, signal_confidence)
        VALUES (?, ?, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       o.id, o.clientOrderId, o.symbol, o.side, o.type, o.qty.toString(), o.now, o.now,
       o.price?.toString() ?? null, o.stopPrice?.toString() ?? null, o.callbackRate?.toString() ?? null, o.timeInForce,
       o.reduceOnly ? 1 : 0, o.parentId, o.ocoGroup, o.brackets ? JSON.stringify(o.brackets) : null, o.signalConfidence,
-    ).rowsWritten;
-    void seq;
+    );
     return {
       seq: 0, id: o.id, client_order_id: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, status: "pending_new", qty: o.qty.toString(), filled_qty: "0",
       avg_price: null, fee: "0", realized_pnl: "0", created_at: o.now, updated_at: o.now, price: o.price?.toString() ?? null, stop_price: o.stopPrice?.toString() ?? null,
