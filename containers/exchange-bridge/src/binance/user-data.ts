@@ -26,12 +26,14 @@ const Dec = DecimalString;
 const Status = z.enum(ORDER_STATUSES);
 const Id = z.union([z.number().int(), z.string().regex(/^-?\d+$/)]).transform(String);
 
-const ExecutionReport = z.looseObject({
-  e: z.literal("executionReport"),
-  E: z.number().int(),
+/**
+ * The order fields spot's `executionReport` and USD-M's `ORDER_TRADE_UPDATE.o` share (Binance
+ * uses the same letters): symbol, client id, side, type, quantity, price, execution type, status,
+ * order id, last fill quantity, cumulative quantity, last fill price, commission, trade time, trade id.
+ */
+const ORDER_UPDATE_FIELDS = {
   s: z.string(),
   c: z.string(),
-  C: z.string().nullish(),
   S: z.enum(["BUY", "SELL"]),
   o: z.string(),
   q: Dec,
@@ -46,31 +48,20 @@ const ExecutionReport = z.looseObject({
   N: z.string().nullish(),
   T: z.number().int(),
   t: Id,
+};
+
+const ExecutionReport = z.looseObject({
+  e: z.literal("executionReport"),
+  E: z.number().int(),
+  ...ORDER_UPDATE_FIELDS,
+  C: z.string().nullish(),
   Z: Dec,
 });
 
 const OrderTradeUpdate = z.looseObject({
   e: z.literal("ORDER_TRADE_UPDATE"),
   E: z.number().int(),
-  o: z.looseObject({
-    s: z.string(),
-    c: z.string(),
-    S: z.enum(["BUY", "SELL"]),
-    o: z.string(),
-    q: Dec,
-    p: Dec,
-    ap: Dec,
-    x: z.string(),
-    X: Status,
-    i: Id,
-    l: Dec,
-    z: Dec,
-    L: Dec,
-    n: Dec.nullish(),
-    N: z.string().nullish(),
-    T: z.number().int(),
-    t: Id,
-  }),
+  o: z.looseObject({ ...ORDER_UPDATE_FIELDS, ap: Dec }),
 });
 
 const AccountPosition = z.looseObject({
