@@ -283,15 +283,16 @@ export class Gateway extends DurableObject<Env> {
    * Market data from the feed. Every update is serialized once per shard. Each socket gets at most
    * one frame per window (WS_BATCH_WINDOW_MS, 10 ms): a socket that has not been sent anything
    * for a window gets the update at once (a slow symbol never waits); otherwise the update waits
-   * for the window's end, conflated to the latest state per channel (closed candles are all
-   * kept). Sockets opened with `?frames=single` get one frame per update (the benchmark's
+   * for the window's end, conflated to the latest state per channel (closed candles and signals
+   * are all kept). Sockets opened with `?frames=single` get one frame per update (the benchmark's
    * unbatched comparison).
    */
   publish(updates: Array<MarketUpdate & { channel: Channel }>): number {
     this.adaptWindow(updates);
     const byChannel = new Map<string, MdPart[]>();
     for (const u of updates) {
-      const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.channel;
+      // Closed candles and signals are records, never conflated; the rest is state (latest wins).
+      const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.kind === "signal" ? `${u.channel}@${u.id}` : u.channel;
       const entry: MdPart = { key, json: JSON.stringify(u), update: u };
       const list = byChannel.get(u.channel);
       if (list) list.push(entry);

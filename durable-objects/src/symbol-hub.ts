@@ -13,7 +13,7 @@
  * by the alarm with the same fire, which the account applies at most once.
  */
 import { DurableObject } from "cloudflare:workers";
-import { crosses, fmt, KlineUpdate, TickerUpdate, trail, units, type KlineInterval, type MarketUpdate, type Tick, type TriggerSpec } from "@bot-core/core";
+import { crosses, fmt, KlineUpdate, TickerUpdate, trail, units, type KlineInterval, type MarketUpdate, type SignalUpdate, type Tick, type TriggerSpec } from "@bot-core/core";
 import type { Env } from "../../workers/api/src/env";
 import { migrate, type Migration } from "./sql-migrations";
 import { specFromWire, wireFromSpec, wireFromTick, type FireResult, type TickWire, type TriggerWire } from "./trigger-wire";
@@ -65,6 +65,7 @@ export interface TriggerBookEntry extends TriggerWire {
 
 export class SymbolHub extends DurableObject<Env> {
   private lastTicker: TickerUpdate | null = null;
+  private lastSignal: SignalUpdate | null = null;
   private lastPersistedAt = 0;
   private liveKlines = new Map<KlineInterval, KlineUpdate>();
   private triggers = new Map<string, TriggerState>();
@@ -101,6 +102,8 @@ export class SymbolHub extends DurableObject<Env> {
           if (high === undefined || h > high) high = h;
           if (low === undefined || l < low) low = l;
         }
+      } else if (u.kind === "signal") {
+        this.onSignal(u);
       } else if (u.closed) {
         sql.exec(
           "INSERT INTO klines (interval, open_time, json) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET json = excluded.json",
@@ -137,6 +140,11 @@ export class SymbolHub extends DurableObject<Env> {
 
   latest(): TickerUpdate | null {
     return this.lastTicker;
+  }
+
+  /** The last signal published for this symbol (any interval), or null. */
+  latestSignal(): SignalUpdate | null {
+    return this.lastSignal;
   }
 
   /** Closed klines, oldest first, plus the open one at the end when known. */
@@ -177,6 +185,10 @@ export class SymbolHub extends DurableObject<Env> {
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  private onSignal(signal: SignalUpdate): void {
+    if (!this.lastSignal || signal.closeTime >= this.lastSignal.closeTime) this.lastSignal = signal;
+  }
 
   /** Arms `spec` unless the same or a newer version is armed; the fire count carries over (fire numbers never repeat). */
   private arm(spec: TriggerSpec, firesSoFar = 0): void {

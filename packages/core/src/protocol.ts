@@ -51,6 +51,7 @@ export const ChannelName = z
 /** The channels a market update is published on. */
 export function channelsOf(update: MarketUpdate): Channel[] {
   if (update.kind === "ticker") return [`ticker:${update.symbol}`, `book:${update.symbol}`];
+  if (update.kind === "signal") return [`signals:${update.symbol}`];
   return [`kline:${update.symbol}:${update.interval}`];
 }
 
