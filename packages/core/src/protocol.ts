@@ -113,7 +113,7 @@ export type ServerFrame =
   | { type: "error"; code: WsErrorCode; message: string; id?: string };
 
 /** Private event types written by the user's account (its event log). */
-export type PrivateEventType = "order.filled" | "order.updated" | "settings.updated";
+export type PrivateEventType = "order.filled" | "order.updated" | "settings.updated" | "bot.decision" | "bot.settings.updated";
 
 export interface PrivateEvent {
   type: PrivateEventType | (string & {});
