@@ -520,19 +520,25 @@ export class Gateway extends DurableObject<Env> {
     }
   }
 
-  /** Sends the latest known ticker of each newly subscribed ticker/book channel at once. */
+  /** Sends the latest known ticker of each newly subscribed ticker/book channel, and the last signal of each signals channel, at once. */
   private async sendSnapshots(ws: WebSocket, channels: Channel[]): Promise<void> {
     const symbols = new Set<string>();
+    const signalSymbols = new Set<string>();
     for (const c of channels) {
       const p = parseChannel(c);
       if (p && (p.kind === "ticker" || p.kind === "book")) symbols.add(p.symbol);
+      if (p?.kind === "signals") signalSymbols.add(p.symbol);
     }
-    const snapshots = await Promise.all([...symbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latest()));
+    const [snapshots, signals] = await Promise.all([
+      Promise.all([...symbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latest())),
+      Promise.all([...signalSymbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latestSignal())),
+    ]);
     const updates: Array<MarketUpdate & { channel: Channel }> = [];
     for (const t of snapshots) {
       if (!t) continue;
       for (const c of channels) if (c === `ticker:${t.symbol}` || c === `book:${t.symbol}`) updates.push({ ...t, channel: c });
     }
+    for (const s of signals) if (s) updates.push({ ...s, channel: `signals:${s.symbol}` });
     if (updates.length > 0) this.send(ws, { type: "md", sentAt: Date.now(), updates });
   }
 

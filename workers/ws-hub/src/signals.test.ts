@@ -72,6 +72,14 @@ describe("signals:<SYMBOL>", () => {
     // The hub keeps the latest signal of its symbol.
     await sleep(20);
     expect((await env.SYMBOL_HUB.getByName("DOTUSDT").latestSignal())?.id).toBe(second.id);
+
+    // A subscriber arriving later gets the last signal at once.
+    const late = await register();
+    const { socket: lateSocket } = await openSocket("/ws", ["bot-core.v1", `bearer.${late.accessToken}`]);
+    await lateSocket!.next(isType("welcome"));
+    lateSocket!.send({ type: "subscribe", channels: ["signals:DOTUSDT"] });
+    const snapshot = await lateSocket!.next(isType("md"));
+    expect(snapshot.updates).toEqual([expect.objectContaining({ channel: "signals:DOTUSDT", id: second.id, action: "sell" })]);
     bridge.ws.close(1000);
   });
 
