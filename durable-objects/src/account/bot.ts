@@ -116,6 +116,8 @@ const decisionView = (r: DecisionRow): BotDecisionView => ({
 
 export class AccountBot {
   #syncing: Promise<void> | undefined;
+  /** Decisions under way (placeOrder awaits the trigger books): a concurrent delivery of the same signal waits for it. */
+  readonly #deciding = new Map<string, Promise<{ decision: BotDecisionView; replayed: boolean }>>();
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -169,6 +171,19 @@ export class AccountBot {
     const { signal } = delivery;
     const prior = this.#decisionOf(signal.id);
     if (prior) return { decision: prior, replayed: true };
+    const running = this.#deciding.get(signal.id);
+    if (running) return { decision: (await running).decision, replayed: true };
+    const work = this.#decide(delivery);
+    this.#deciding.set(signal.id, work);
+    try {
+      return await work;
+    } finally {
+      this.#deciding.delete(signal.id);
+    }
+  }
+
+  async #decide(delivery: SignalDelivery): Promise<{ decision: BotDecisionView; replayed: boolean }> {
+    const { signal } = delivery;
     const skip = this.#precheck(delivery);
     if (skip) return this.#record(signal, skip);
 

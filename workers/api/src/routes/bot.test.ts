@@ -165,19 +165,23 @@ describe("the bot's decisions", () => {
     expect((await call("/api/bot/decisions?limit=0", { headers: bearer(u) })).status).toBe(400);
   });
 
-  it("never places twice for a redelivered signal", async () => {
+  it("never places twice for a redelivered signal, nor for two deliveries at once", async () => {
     const u = await register();
     await setPrice("BNBUSDT", "600.00", "600.10");
     await putSettings(u, { symbols: { BNBUSDT: { enabled: true, quoteAmount: "300" } } });
     const s = nextSignal("BNBUSDT", { entry: "600.10", stopLoss: "597.00", takeProfit: "606.00" });
-    const first = await publish(u, s);
-    expect(first).toMatchObject({ action: "taken" });
-    // The hub delivers it again (a retry after a lost answer), and an account call repeats it directly.
-    await env.SYMBOL_HUB.getByName("BNBUSDT").applyUpdates([s]);
     const quote = { price: "600.10", bid: "600.00", ask: "600.10", bidQty: "5", askQty: "5", time: Date.now() };
-    const again = await env.USER_ACCOUNT.getByName(u.user.id).onSignal({ signal: s, quote });
-    expect(again.replayed).toBe(true);
-    expect(again.decision).toEqual(first);
+    const account = env.USER_ACCOUNT.getByName(u.user.id);
+    // Two deliveries at the same moment (the first one awaits the trigger books while placing).
+    const [x, y] = await Promise.all([account.onSignal({ signal: s, quote }), account.onSignal({ signal: s, quote })]);
+    expect(x.decision).toEqual(y.decision);
+    expect([x.replayed, y.replayed].sort()).toEqual([false, true]);
+    const first = x.decision;
+    expect(first).toMatchObject({ action: "taken" });
+    // The hub delivers it again (a retry after a lost answer), and the account is asked again directly.
+    expect(await publish(u, s)).toEqual(first);
+    const again = await account.onSignal({ signal: s, quote });
+    expect(again).toEqual({ decision: first, replayed: true });
     for (let i = 0; i < 50 && (await env.SYMBOL_HUB.getByName("BNBUSDT").botState()).pendingDeliveries > 0; i++) await new Promise((r) => setTimeout(r, 10));
     const orders = (await getJson<{ orders: Array<{ orderId: string; parentOrderId: string | null }> }>(u, "/api/orders")).orders.filter((o) => o.parentOrderId === null);
     expect(orders.map((o) => o.orderId)).toEqual([first.orderId]);
