@@ -283,15 +283,16 @@ export class Gateway extends DurableObject<Env> {
    * Market data from the feed. Every update is serialized once per shard. Each socket gets at most
    * one frame per window (WS_BATCH_WINDOW_MS, 10 ms): a socket that has not been sent anything
    * for a window gets the update at once (a slow symbol never waits); otherwise the update waits
-   * for the window's end, conflated to the latest state per channel (closed candles are all
-   * kept). Sockets opened with `?frames=single` get one frame per update (the benchmark's
+   * for the window's end, conflated to the latest state per channel (closed candles and signals
+   * are all kept). Sockets opened with `?frames=single` get one frame per update (the benchmark's
    * unbatched comparison).
    */
   publish(updates: Array<MarketUpdate & { channel: Channel }>): number {
     this.adaptWindow(updates);
     const byChannel = new Map<string, MdPart[]>();
     for (const u of updates) {
-      const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.channel;
+      // Closed candles and signals are records, never conflated; the rest is state (latest wins).
+      const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.kind === "signal" ? `${u.channel}@${u.id}` : u.channel;
       const entry: MdPart = { key, json: JSON.stringify(u), update: u };
       const list = byChannel.get(u.channel);
       if (list) list.push(entry);
@@ -519,19 +520,25 @@ export class Gateway extends DurableObject<Env> {
     }
   }
 
-  /** Sends the latest known ticker of each newly subscribed ticker/book channel at once. */
+  /** Sends the latest known ticker of each newly subscribed ticker/book channel, and the last signal of each signals channel, at once. */
   private async sendSnapshots(ws: WebSocket, channels: Channel[]): Promise<void> {
     const symbols = new Set<string>();
+    const signalSymbols = new Set<string>();
     for (const c of channels) {
       const p = parseChannel(c);
       if (p && (p.kind === "ticker" || p.kind === "book")) symbols.add(p.symbol);
+      if (p?.kind === "signals") signalSymbols.add(p.symbol);
     }
-    const snapshots = await Promise.all([...symbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latest()));
+    const [snapshots, signals] = await Promise.all([
+      Promise.all([...symbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latest())),
+      Promise.all([...signalSymbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latestSignal())),
+    ]);
     const updates: Array<MarketUpdate & { channel: Channel }> = [];
     for (const t of snapshots) {
       if (!t) continue;
       for (const c of channels) if (c === `ticker:${t.symbol}` || c === `book:${t.symbol}`) updates.push({ ...t, channel: c });
     }
+    for (const s of signals) if (s) updates.push({ ...s, channel: `signals:${s.symbol}` });
     if (updates.length > 0) this.send(ws, { type: "md", sentAt: Date.now(), updates });
   }
 

@@ -13,9 +13,10 @@
  * by the alarm with the same fire, which the account applies at most once.
  */
 import { DurableObject } from "cloudflare:workers";
-import { crosses, fmt, KlineUpdate, TickerUpdate, trail, units, type KlineInterval, type MarketUpdate, type Tick, type TriggerSpec } from "@bot-core/core";
+import { crosses, fmt, KlineUpdate, TickerUpdate, trail, units, type KlineInterval, type MarketUpdate, type SignalUpdate, type Tick, type TriggerSpec } from "@bot-core/core";
 import type { Env } from "../../workers/api/src/env";
 import { migrate, type Migration } from "./sql-migrations";
+import type { SignalDelivery } from "./account/bot";
 import { specFromWire, wireFromSpec, wireFromTick, type FireResult, type TickWire, type TriggerWire } from "./trigger-wire";
 
 const MIGRATIONS: readonly Migration[] = [
@@ -40,6 +41,18 @@ const MIGRATIONS: readonly Migration[] = [
             fire_tick TEXT
           )`,
   },
+  {
+    // The accounts auto-trading this symbol, and signal deliveries to them not yet answered.
+    version: 3,
+    sql: `CREATE TABLE bot_accounts (user_id TEXT PRIMARY KEY, since INTEGER NOT NULL);
+          CREATE TABLE bot_signals (id TEXT PRIMARY KEY, delivery TEXT NOT NULL);
+          CREATE TABLE bot_deliveries (
+            signal_id TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (signal_id, user_id)
+          );`,
+  },
 ];
 
 /** Closed klines kept per interval. */
@@ -47,6 +60,10 @@ export const KLINE_WINDOW = 1000;
 const TICKER_PERSIST_INTERVAL_MS = 1000;
 /** A fire the account did not answer is retried after this long. */
 const FIRE_RETRY_MS = 500;
+/** Accounts called at once for one signal (the rest wait their turn). */
+export const BOT_FANOUT_CONCURRENCY = 8;
+/** A signal delivery that failed this often is given up (logged). */
+const BOT_MAX_ATTEMPTS = 5;
 
 interface TriggerState {
   spec: TriggerSpec;
@@ -65,6 +82,9 @@ export interface TriggerBookEntry extends TriggerWire {
 
 export class SymbolHub extends DurableObject<Env> {
   private lastTicker: TickerUpdate | null = null;
+  private lastSignal: SignalUpdate | null = null;
+  private botAccounts = new Set<string>();
+  private delivering: Promise<void> | undefined;
   private lastPersistedAt = 0;
   private liveKlines = new Map<KlineInterval, KlineUpdate>();
   private triggers = new Map<string, TriggerState>();
@@ -83,6 +103,8 @@ export class SymbolHub extends DurableObject<Env> {
         this.triggers.set(t.order_id, state);
         unanswered ||= state.firing;
       }
+      for (const r of ctx.storage.sql.exec<{ user_id: string }>("SELECT user_id FROM bot_accounts")) this.botAccounts.add(r.user_id);
+      unanswered ||= ctx.storage.sql.exec("SELECT 1 FROM bot_deliveries LIMIT 1").toArray().length > 0;
       if (unanswered) await ctx.storage.setAlarm(Date.now());
     });
   }
@@ -101,6 +123,8 @@ export class SymbolHub extends DurableObject<Env> {
           if (high === undefined || h > high) high = h;
           if (low === undefined || l < low) low = l;
         }
+      } else if (u.kind === "signal") {
+        this.onSignal(u);
       } else if (u.closed) {
         sql.exec(
           "INSERT INTO klines (interval, open_time, json) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET json = excluded.json",
@@ -139,6 +163,11 @@ export class SymbolHub extends DurableObject<Env> {
     return this.lastTicker;
   }
 
+  /** The last signal published for this symbol (any interval), or null. */
+  latestSignal(): SignalUpdate | null {
+    return this.lastSignal;
+  }
+
   /** Closed klines, oldest first, plus the open one at the end when known. */
   klines(interval: KlineInterval, limit: number): KlineUpdate[] {
     const rows = this.ctx.storage.sql
@@ -170,13 +199,100 @@ export class SymbolHub extends DurableObject<Env> {
     return [...this.triggers.values()].map((s) => ({ ...wireFromSpec(s.spec), fires: s.fires, firing: s.firing }));
   }
 
-  /** Retries fires whose account did not answer. */
+  /**
+   * Registers and removes accounts that auto-trade this symbol (idempotent: the accounts re-send
+   * until this returns).
+   */
+  syncBotAccounts(change: { register: string[]; remove: string[] }): { accounts: number } {
+    this.ctx.storage.transactionSync(() => {
+      for (const id of change.register) {
+        this.ctx.storage.sql.exec("INSERT INTO bot_accounts (user_id, since) VALUES (?, ?) ON CONFLICT DO NOTHING", id, Date.now());
+        this.botAccounts.add(id);
+      }
+      for (const id of change.remove) {
+        this.ctx.storage.sql.exec("DELETE FROM bot_accounts WHERE user_id = ?", id);
+        this.botAccounts.delete(id);
+      }
+    });
+    return { accounts: this.botAccounts.size };
+  }
+
+  /** The accounts auto-trading this symbol and the deliveries still waiting (tests, operations). */
+  botState(): { accounts: string[]; pendingDeliveries: number } {
+    const pending = this.ctx.storage.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM bot_deliveries").one().n;
+    return { accounts: [...this.botAccounts].sort(), pendingDeliveries: pending };
+  }
+
+  /** Retries fires whose account did not answer, and signal deliveries that failed. */
   override async alarm(): Promise<void> {
     const retries = [...this.triggers.values()].filter((s) => s.firing && !s.inFlight);
-    await Promise.all(retries.map((s) => this.fire(s)));
+    await Promise.all([...retries.map((s) => this.fire(s)), this.deliverSignals()]);
   }
 
   // ---------------------------------------------------------------------------------------------
+
+  /**
+   * A signal: kept as the latest, and — when accounts auto-trade this symbol — persisted as one
+   * delivery per account and sent to them after this batch returns (never on the market-data
+   * path), with the price this hub saw last.
+   */
+  private onSignal(signal: SignalUpdate): void {
+    if (!this.lastSignal || signal.closeTime >= this.lastSignal.closeTime) this.lastSignal = signal;
+    if (this.botAccounts.size === 0) return;
+    const t = this.lastTicker;
+    const quote = t ? { price: t.price, bid: t.bid, ask: t.ask, bidQty: t.bidQty, askQty: t.askQty, time: t.eventTime } : null;
+    const sql = this.ctx.storage.sql;
+    this.ctx.storage.transactionSync(() => {
+      sql.exec("INSERT INTO bot_signals (id, delivery) VALUES (?, ?) ON CONFLICT DO NOTHING", signal.id, JSON.stringify({ signal, quote }));
+      for (const userId of this.botAccounts) sql.exec("INSERT INTO bot_deliveries (signal_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING", signal.id, userId);
+    });
+    void this.deliverSignals();
+  }
+
+  /**
+   * Sends waiting signal deliveries to their accounts, BOT_FANOUT_CONCURRENCY at a time. A delivery
+   * is deleted once its account answered (the account decides at most once per signal); a failed
+   * one is retried by the alarm, up to BOT_MAX_ATTEMPTS.
+   */
+  private deliverSignals(): Promise<void> {
+    this.delivering ??= (async () => {
+      const sql = this.ctx.storage.sql;
+      try {
+        let failed = false;
+        for (let round = 0; round < 20; round++) {
+          const rows = sql
+            .exec<{ signal_id: string; user_id: string; attempts: number; delivery: string }>(
+              "SELECT d.signal_id, d.user_id, d.attempts, s.delivery FROM bot_deliveries d JOIN bot_signals s ON s.id = d.signal_id WHERE d.attempts < ? ORDER BY d.rowid LIMIT 64",
+              BOT_MAX_ATTEMPTS,
+            )
+            .toArray();
+          if (rows.length === 0) break;
+          let next = 0;
+          const worker = async () => {
+            while (next < rows.length) {
+              const r = rows[next++]!;
+              try {
+                await this.env.USER_ACCOUNT.getByName(r.user_id).onSignal(JSON.parse(r.delivery) as SignalDelivery);
+                sql.exec("DELETE FROM bot_deliveries WHERE signal_id = ? AND user_id = ?", r.signal_id, r.user_id);
+              } catch (err) {
+                failed = true;
+                sql.exec("UPDATE bot_deliveries SET attempts = attempts + 1 WHERE signal_id = ? AND user_id = ?", r.signal_id, r.user_id);
+                if (r.attempts + 1 >= BOT_MAX_ATTEMPTS) console.error(JSON.stringify({ level: "error", msg: "signal delivery given up", signalId: r.signal_id, error: String(err) }));
+              }
+            }
+          };
+          await Promise.all(Array.from({ length: Math.min(BOT_FANOUT_CONCURRENCY, rows.length) }, worker));
+          if (failed) break;
+        }
+        sql.exec("DELETE FROM bot_deliveries WHERE attempts >= ?", BOT_MAX_ATTEMPTS);
+        sql.exec("DELETE FROM bot_signals WHERE id NOT IN (SELECT signal_id FROM bot_deliveries)");
+        if (failed) await this.ctx.storage.setAlarm(Date.now() + FIRE_RETRY_MS);
+      } finally {
+        this.delivering = undefined;
+      }
+    })();
+    return this.delivering;
+  }
 
   /** Arms `spec` unless the same or a newer version is armed; the fire count carries over (fire numbers never repeat). */
   private arm(spec: TriggerSpec, firesSoFar = 0): void {

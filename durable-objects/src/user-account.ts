@@ -44,6 +44,9 @@ import {
   type OrderType,
   type PlaceOrderRequest,
   type AmendOrderRequest,
+  type BotDecisionView,
+  type BotSettingsUpdate,
+  type BotSettingsView,
   type Position,
   type RiskReport,
   type RiskSettings,
@@ -56,6 +59,7 @@ import {
 } from "@bot-core/core";
 import type { Env } from "../../workers/api/src/env";
 import { MIGRATIONS } from "./account/schema";
+import { AccountBot, type SignalDelivery } from "./account/bot";
 import {
   orderView,
   tradeView,
@@ -73,6 +77,7 @@ import {
   type TradeView,
 } from "./account/views";
 import { bridgeFetch } from "./bridge-fetch";
+import { rateLimitsOf } from "../../workers/api/src/middleware/rate-limit";
 import { migrate } from "./sql-migrations";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
 
@@ -202,6 +207,7 @@ export class UserAccount extends DurableObject<Env> {
   private drainBackoffMs = 0;
   /** The alarm this instance set (alarms are one per DO: never postpone an earlier one). */
   private alarmAt: number | undefined;
+  private botInstance: AccountBot | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -617,10 +623,50 @@ export class UserAccount extends DurableObject<Env> {
     return result;
   }
 
+  // ---------------------------------------------------------------------------------------------
+  // The auto-trading bot (account/bot.ts)
+
+  botSettings(): BotSettingsView {
+    return this.bot().settings();
+  }
+
+  /** Updates the bot's switches; resolves once the symbols' hubs know (or the alarm will retry). */
+  async updateBotSettings(patch: BotSettingsUpdate): Promise<BotSettingsView> {
+    const view = this.bot().update(patch);
+    this.pushEvents();
+    if (this.bot().hasPendingSync()) await this.bot().flushSync();
+    return view;
+  }
+
+  /** A symbol hub delivers a signal: the bot decides (at most once per signal) and logs why. */
+  async onSignal(delivery: SignalDelivery): Promise<{ decision: BotDecisionView; replayed: boolean }> {
+    const result = await this.bot().decide(delivery);
+    if (!result.replayed) this.pushEvents();
+    return result;
+  }
+
+  botDecisions(options: { limit: number; before?: number; symbol?: string }): { decisions: BotDecisionView[]; nextCursor: string | null } {
+    return this.bot().decisions(options);
+  }
+
+  private bot(): AccountBot {
+    this.botInstance ??= new AccountBot(this.ctx.storage, {
+      userId: () => this.userId(),
+      placeOrder: (input) => this.placeOrder(input),
+      tradingEnabled: () => this.riskSettings().tradingEnabled,
+      positionQty: (symbol) => this.positions().get(symbol)?.qty ?? 0n,
+      tradesPerMinute: () => rateLimitsOf(this.env).tradesPerMinute,
+      wakeAt: (at) => this.wakeAt(at),
+      hub: (symbol) => this.env.SYMBOL_HUB.getByName(symbol),
+    });
+    return this.botInstance;
+  }
+
   /** The alarm delivers trigger registrations a hub has not confirmed yet, and private events a gateway did not take. */
   override async alarm(): Promise<void> {
     this.alarmAt = undefined;
     if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
+    if (this.bot().hasPendingSync()) await this.bot().flushSync();
     this.pushEvents();
     await this.pushing;
     await this.drainOutbox();

@@ -11,6 +11,7 @@
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer, type ServerType } from "@hono/node-server";
 import { AnalysisService, KlineFeed, WorkerPool } from "./analysis";
+import { SignalTrigger } from "./analysis/signal-trigger";
 import type { AnalysisConfig } from "./analysis/config";
 import type { BridgeConfig } from "./config";
 import { EdgeLink } from "./edge-link";
@@ -41,6 +42,8 @@ export interface RunningBridge {
   readonly link: EdgeLink;
   readonly source: MarketSource & { readonly updatesPerSec: number };
   readonly analysis: AnalysisService | undefined;
+  /** Signals on kline close (undefined without analysis, or with no signal intervals). */
+  readonly signals: SignalTrigger | undefined;
   /** The system of record (SQLite file under DATA_DIR, or MongoDB). */
   readonly records: RecordStore;
   /** Stops the source, flushes and closes the edge socket, closes the HTTP server and the record store. */
@@ -82,7 +85,9 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
   // Analysis: workers load the model in the background (requests queue until one is ready).
   let pool: WorkerPool | undefined;
   let analysis: AnalysisService | undefined;
+  let signals: SignalTrigger | undefined;
   let unsubscribeFeed = () => {};
+  let unsubscribeSignals = () => {};
   if (deps.analysis) {
     const alog = log.child({ component: "analysis" });
     pool = new WorkerPool({ size: deps.analysis.workers, modelPath: deps.analysis.modelPath, queueCapacity: deps.analysis.queueCapacity, log: alog });
@@ -94,7 +99,20 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     unsubscribeFeed = source.onUpdate((update) => feed.onUpdate(update));
     // 1-minute history for every symbol, generated in small chunks in the background.
     feed.warm(source.symbols, "1m").catch((err: unknown) => alog.error("warming the kline feed failed", { err }));
-    analysis = new AnalysisService({ pool, feed, explainer: deps.analysis.explainer, log: alog });
+    const service = (analysis = new AnalysisService({ pool, feed, explainer: deps.analysis.explainer, log: alog }));
+    const intervals = deps.analysis.signalIntervals ?? ["1m"];
+    if (intervals.length > 0) {
+      const workers = pool;
+      signals = new SignalTrigger({
+        analysis: { analyze: (req, priority) => service.analyze(req, priority), queueLoad: () => workers.stats() },
+        intervals,
+        publish: (update) => link.push(update),
+        log: alog.child({ component: "signals" }),
+      });
+      const trigger = signals;
+      // After the feed's listener: the feed holds the closed candle when the trigger sees it.
+      unsubscribeSignals = source.onUpdate((update) => trigger.onUpdate(update));
+    }
   }
 
   const app = createApp({
@@ -136,12 +154,15 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     link,
     source,
     analysis,
+    signals,
     records,
     stop: () =>
       (stopped ??= (async () => {
         await source.stop();
         unsubscribe();
         unsubscribeFeed();
+        unsubscribeSignals();
+        await signals?.idle();
         await pool?.close();
         await link.close();
         await closeServer(server);

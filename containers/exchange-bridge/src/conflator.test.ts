@@ -1,6 +1,7 @@
 import type { KlineUpdate, MarketUpdate, TickerUpdate } from "@bot-core/core";
 import { describe, expect, it } from "vitest";
 import { Conflator } from "./conflator";
+import { signalUpdate } from "./testing/signal-fixture";
 
 const MIN = 60_000;
 
@@ -27,9 +28,33 @@ function kline(symbol: string, openTime: number, close: string, closed: boolean,
 }
 
 const summary = (us: MarketUpdate[]) =>
-  us.map((u) => (u.kind === "ticker" ? `T ${u.symbol} ${u.price}` : `K ${u.symbol} ${u.interval} ${u.openTime / MIN} ${u.close} ${u.closed ? "closed" : "open"}`));
+  us.map((u) => (u.kind === "ticker" ? `T ${u.symbol} ${u.price}` : u.kind === "signal" ? `S ${u.id}` : `K ${u.symbol} ${u.interval} ${u.openTime / MIN} ${u.close} ${u.closed ? "closed" : "open"}`));
 
 describe("Conflator", () => {
+  it("never lets tickers or candles push a signal out; keeps the latest per symbol and interval", () => {
+    const c = new Conflator();
+    c.push(signalUpdate({ closeTime: MIN - 1 }));
+    for (let i = 0; i < 100; i++) c.push(ticker("BTCUSDT", String(i + 1)));
+    c.push(kline("BTCUSDT", MIN, "5", false));
+    c.push(signalUpdate({ symbol: "ETHUSDT", closeTime: MIN - 1 }));
+    c.push(signalUpdate({ interval: "5m", closeTime: 5 * MIN - 1 }));
+    c.push(kline("BTCUSDT", 0, "4", true));
+    expect(c.size).toBe(6);
+    expect(summary(c.drain())).toEqual([
+      "K BTCUSDT 1m 0 4 closed",
+      `S BTCUSDT:1m:${MIN - 1}`,
+      `S ETHUSDT:1m:${MIN - 1}`,
+      `S BTCUSDT:5m:${5 * MIN - 1}`,
+      "T BTCUSDT 100",
+      "K BTCUSDT 1m 1 5 open",
+    ]);
+    // An edge away for more than an interval: the newer signal of the same key wins, an older one never replaces it.
+    c.push(signalUpdate({ closeTime: 2 * MIN - 1 }));
+    c.push(signalUpdate({ closeTime: 3 * MIN - 1 }));
+    c.push(signalUpdate({ closeTime: 2 * MIN - 1 }));
+    expect(summary(c.drain())).toEqual([`S BTCUSDT:1m:${3 * MIN - 1}`]);
+  });
+
   it("keeps only the latest ticker per symbol", () => {
     const c = new Conflator();
     c.push(ticker("BTCUSDT", "1"));

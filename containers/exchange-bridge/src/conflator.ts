@@ -6,14 +6,16 @@
  * Closed candles are final records and are all kept, in order. Memory is therefore bounded by
  * the number of keys, plus the closed candles of an outage — which are capped too
  * (`maxPendingClosed`, oldest dropped first and counted), so a week-long edge outage cannot
- * exhaust memory.
+ * exhaust memory. Signals are never conflated with market state: the latest signal per
+ * (symbol, interval) is kept apart and sent right after the closed candles, so a window full of
+ * tickers cannot push one out.
  *
  * @example
  * const c = new Conflator();
  * c.push(ticker1); c.push(ticker2); // same symbol
  * c.drain(); // [ticker2]
  */
-import { parseDecimal, type KlineUpdate, type MarketUpdate, type TickerUpdate } from "@bot-core/core";
+import { parseDecimal, type KlineUpdate, type MarketUpdate, type SignalUpdate, type TickerUpdate } from "@bot-core/core";
 
 /** `next` with high/low widened to cover `prev`'s range (decimal strings compared exactly). */
 export function withRange(next: TickerUpdate, prev: TickerUpdate): TickerUpdate {
@@ -31,6 +33,7 @@ export class Conflator {
   readonly #latest = new Map<string, MarketUpdate>();
   readonly #lastClosedOpenTime = new Map<string, number>();
   #closed: KlineUpdate[] = [];
+  readonly #signals = new Map<string, SignalUpdate>();
   #dropped = 0;
 
   constructor(private readonly maxPendingClosed = DEFAULT_MAX_PENDING_CLOSED) {
@@ -39,7 +42,7 @@ export class Conflator {
 
   /** Updates waiting to be sent. */
   get size(): number {
-    return this.#latest.size + this.#closed.length;
+    return this.#latest.size + this.#closed.length + this.#signals.size;
   }
 
   /** Closed candles dropped because the pending cap was reached. */
@@ -54,6 +57,13 @@ export class Conflator {
       // The surviving ticker carries the window's traded range, so a wick still reaches the
       // edge's stops and limits.
       this.#latest.set(key, pending?.kind === "ticker" ? withRange(update, pending) : update);
+      return;
+    }
+    if (update.kind === "signal") {
+      // Latest per (symbol, interval): only an edge outage longer than an interval replaces one.
+      const key = `${update.symbol}:${update.interval}`;
+      const pending = this.#signals.get(key);
+      if (!pending || pending.closeTime <= update.closeTime) this.#signals.set(key, update);
       return;
     }
     const key = `k:${update.symbol}:${update.interval}`;
@@ -76,8 +86,8 @@ export class Conflator {
   }
 
   /**
-   * Takes up to `max` pending updates: closed candles first (oldest first), then the latest
-   * states. What is not taken stays pending (and keeps conflating).
+   * Takes up to `max` pending updates: closed candles first (oldest first), then signals, then
+   * the latest states. What is not taken stays pending (and keeps conflating).
    */
   drain(max = Infinity): MarketUpdate[] {
     if (this.size === 0 || !(max > 0)) return [];
@@ -87,6 +97,11 @@ export class Conflator {
       this.#closed = [];
     } else {
       out = this.#closed.splice(0, max);
+    }
+    for (const [key, update] of this.#signals) {
+      if (out.length >= max) break;
+      out.push(update);
+      this.#signals.delete(key);
     }
     for (const [key, update] of this.#latest) {
       if (out.length >= max) break;

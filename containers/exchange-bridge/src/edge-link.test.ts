@@ -69,7 +69,7 @@ function kline(symbol: string, minute: number, closed: boolean, close = "100.00"
 }
 
 const describeUpdate = (u: MarketUpdate) =>
-  u.kind === "ticker" ? `T ${u.symbol} ${u.price}` : `K ${u.symbol} ${u.openTime} ${u.close} ${u.closed ? "closed" : "open"}`;
+  u.kind === "ticker" ? `T ${u.symbol} ${u.price}` : u.kind === "signal" ? `S ${u.id}` : `K ${u.symbol} ${u.openTime} ${u.close} ${u.closed ? "closed" : "open"}`;
 
 // ---------------------------------------------------------------------------------------------
 

@@ -89,4 +89,24 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 6,
     sql: "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
   },
+  {
+    // The auto-trading bot (account/bot.ts): per-symbol settings, the decision log (one row per
+    // signal: taken or skipped and why) and registrations for the symbol hubs (an outbox of its own).
+    version: 7,
+    sql: `CREATE TABLE bot_settings (symbol TEXT PRIMARY KEY, enabled INTEGER NOT NULL, min_confidence REAL NOT NULL, quote_amount TEXT, updated_at INTEGER NOT NULL);
+          CREATE TABLE bot_decisions (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            signal_id TEXT NOT NULL UNIQUE,
+            symbol TEXT NOT NULL,
+            interval TEXT NOT NULL,
+            signal_action TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            taken INTEGER NOT NULL,
+            reason_code TEXT NOT NULL,
+            reason TEXT NOT NULL,
+            order_id TEXT,
+            ts INTEGER NOT NULL
+          );
+          CREATE TABLE bot_sync (symbol TEXT PRIMARY KEY, op TEXT NOT NULL, created_at INTEGER NOT NULL);`,
+  },
 ];

@@ -13,3 +13,4 @@ export * from "./risk";
 export * from "./triggers";
 export * from "./outbox";
 export * from "./account-views";
+export * from "./bot";

@@ -1,6 +1,30 @@
 import { describe, expect, it } from "vitest";
 import { BridgeFrame, channelsOf, ClientFrame, parseChannel } from "./protocol";
 import { SYMBOL_RULES, symbolRules } from "./symbols";
+import { signalIdOf, type SignalUpdate } from "./market";
+
+const signal = (over: Partial<SignalUpdate> = {}): SignalUpdate => ({
+  kind: "signal",
+  id: signalIdOf("BTCUSDT", "1m", 1_700_000_059_999),
+  symbol: "BTCUSDT",
+  interval: "1m",
+  action: "strong_buy",
+  label: "Strong Buy",
+  confidence: 0.81,
+  score: 0.62,
+  entry: "64000.10",
+  stopLoss: "63800.00",
+  takeProfit: "64400.30",
+  riskReward: 2,
+  reasons: [{ source: "indicator", name: "RSI(14)", says: "bullish", detail: "RSI 28 < 30: oversold" }],
+  modelVersion: "signal-mlp-v1",
+  openTime: 1_700_000_000_000,
+  closeTime: 1_700_000_059_999,
+  timingsMs: { queue: 0.2, indicators: 0.4, total: 1.1 },
+  eventTime: 1_700_000_060_010,
+  bridgeTime: 1_700_000_060_011,
+  ...over,
+});
 
 describe("channels", () => {
   it("parses every channel kind for known symbols", () => {
@@ -20,6 +44,11 @@ describe("channels", () => {
     const t = { kind: "ticker" as const, symbol: "BTCUSDT", price: "1", bid: "1", ask: "1", bidQty: "1", askQty: "1", eventTime: 1, bridgeTime: 1 };
     expect(channelsOf(t)).toEqual(["ticker:BTCUSDT", "book:BTCUSDT"]);
   });
+
+  it("publishes a signal on its symbol's signals channel", () => {
+    expect(channelsOf(signal())).toEqual(["signals:BTCUSDT"]);
+    expect(channelsOf(signal({ symbol: "ETHUSDT", id: "ETHUSDT:5m:1" }))).toEqual(["signals:ETHUSDT"]);
+  });
 });
 
 describe("client frames", () => {
@@ -38,6 +67,22 @@ describe("client frames", () => {
 });
 
 describe("bridge frames", () => {
+  it("carry signals with decimal-string prices and a well-formed id", () => {
+    const frame = (u: unknown) => ({ type: "batch", seq: 1, sentAt: 1, updates: [u] });
+    expect(BridgeFrame.parse(frame(signal())).type).toBe("batch");
+    expect(BridgeFrame.safeParse(frame(signal({ action: "neutral", stopLoss: null, takeProfit: null, riskReward: null }))).success).toBe(true);
+    const bad: unknown[] = [
+      { ...signal(), entry: 64000.1 },
+      signal({ id: "BTCUSDT:1m" }),
+      signal({ confidence: 1.2 }),
+      { ...signal(), action: "hold" },
+      signal({ timingsMs: Object.fromEntries(Array.from({ length: 17 }, (_, i) => [`s${i}`, 1])) }),
+      signal({ symbol: "ETHUSDT" }), // the id names another symbol
+      signal({ closeTime: 1 }), // ... or another candle
+    ];
+    for (const u of bad) expect(BridgeFrame.safeParse(frame(u)).success, JSON.stringify(u).slice(0, 80)).toBe(false);
+  });
+
   it("rejects prices sent as numbers", () => {
     const frame = {
       type: "batch",

@@ -51,6 +51,7 @@ export const ChannelName = z
 /** The channels a market update is published on. */
 export function channelsOf(update: MarketUpdate): Channel[] {
   if (update.kind === "ticker") return [`ticker:${update.symbol}`, `book:${update.symbol}`];
+  if (update.kind === "signal") return [`signals:${update.symbol}`];
   return [`kline:${update.symbol}:${update.interval}`];
 }
 
@@ -112,7 +113,7 @@ export type ServerFrame =
   | { type: "error"; code: WsErrorCode; message: string; id?: string };
 
 /** Private event types written by the user's account (its event log). */
-export type PrivateEventType = "order.filled" | "order.updated" | "settings.updated";
+export type PrivateEventType = "order.filled" | "order.updated" | "settings.updated" | "bot.decision" | "bot.settings.updated";
 
 export interface PrivateEvent {
   type: PrivateEventType | (string & {});

@@ -22,6 +22,7 @@ import { marketDataRoutes } from "./routes/market-data";
 import { orderRoutes, riskRoutes } from "./routes/orders";
 import { openApiRoutes } from "./openapi/routes";
 import { aiRoutes } from "./routes/ai";
+import { botRoutes } from "./routes/bot";
 import { serverTiming } from "./middleware/server-timing";
 import { requireProductionSecrets } from "./middleware/production-secrets";
 import { requestMetrics } from "./middleware/request-metrics";
@@ -71,6 +72,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   app.route("/api", orderRoutes);
   app.route("/api", riskRoutes);
   app.route("/api", aiRoutes);
+  app.route("/api", botRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 

@@ -11,7 +11,7 @@
  * const sim = new MarketSimulator({ seed: 42, startTime: Date.UTC(2024, 4, 1) });
  * const updates = sim.advance(Date.UTC(2024, 4, 1) + 1_000, 40); // 40 tickers in the first second
  */
-import { SYMBOL_NAMES, symbolRules, type KlineInterval, type KlineUpdate, type MarketUpdate, type TickerUpdate } from "@bot-core/core";
+import { SYMBOL_NAMES, symbolRules, type KlineInterval, type KlineUpdate, type MarketData, type TickerUpdate } from "@bot-core/core";
 import { instrumentFor, type Instrument, type SymbolProfile } from "./instruments";
 import { INTERVAL_MS, KlineBuilder, type KlineSnapshot } from "./kline";
 import { DEFAULT_PROCESS_PARAMS, PriceProcess, type PriceProcessParams } from "./price-process";
@@ -122,13 +122,13 @@ export class MarketSimulator {
    * produces `tickerCount` ticker updates spread evenly over the elapsed time, plus the candle
    * updates they cause and every candle that closed on the way — in time order.
    */
-  advance(now: number, tickerCount: number): MarketUpdate[] {
+  advance(now: number, tickerCount: number): MarketData[] {
     if (!Number.isSafeInteger(tickerCount) || tickerCount < 0) throw new RangeError("tickerCount must be a whole number >= 0");
     if (!Number.isFinite(now)) throw new RangeError("now must be epoch ms");
     const from = this.#now;
     const to = Math.max(from, Math.floor(now));
     const span = to - from;
-    const out: MarketUpdate[] = [];
+    const out: MarketData[] = [];
     for (let i = 1; i <= tickerCount; i++) {
       const time = from + Math.floor((i * span) / tickerCount);
       if (time >= this.#nextBoundary) this.#closeCandles(time, out);
@@ -147,7 +147,7 @@ export class MarketSimulator {
     return i;
   }
 
-  #trade(state: SymbolState, time: number, out: MarketUpdate[]): void {
+  #trade(state: SymbolState, time: number, out: MarketData[]): void {
     const { instrument, process, rng } = state;
     process.advance(time - state.lastTime);
     state.lastTime = time;
@@ -187,7 +187,7 @@ export class MarketSimulator {
   }
 
   /** Publishes every candle that ended at or before `time`: by boundary, then in symbol order. */
-  #closeCandles(time: number, out: MarketUpdate[]): void {
+  #closeCandles(time: number, out: MarketData[]): void {
     const closed: KlineUpdate[] = [];
     for (const state of this.#states) {
       for (const candle of state.candles) {

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import {
   AmendOrderRequest,
+  BotSettingsUpdate,
   LoginRequest,
   PlaceOrderRequest,
   RefreshRequest,
@@ -15,6 +16,7 @@ import {
   SYMBOL_NAMES,
 } from "@bot-core/core";
 import { AnalyzeRequest, BatchAnalyzeRequest } from "../routes/ai";
+import { DecisionsQuery } from "../routes/bot";
 import { KlinesQuery } from "../routes/market-data";
 import { HistoryQuery, ListQuery } from "../routes/orders";
 import { PerformanceHistoryQuery } from "../routes/metrics";
@@ -73,6 +75,9 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: "post", path: "/api/risk/calculate", summary: "Pre-trade risk: totalRisk, positionRisk, suggested size, every check and the failed ones", tag: "risk", auth: true, body: RiskCalculateRequest, responses: { 200: "The risk report", 400: common[400], 404: "Unknown symbol" } },
   { method: "post", path: "/api/ai/analyze", summary: "Signal for a symbol: action, confidence, entry, ATR stop, target, risk-reward, reasons, model version, timings (cached 60 s)", tag: "analysis", auth: true, body: AnalyzeRequest, responses: { 200: "{ signal } (X-Cache: hit|miss)", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429], 503: "Analysis queue full or unreachable (Retry-After)" } },
   { method: "post", path: "/api/ai/batch-analyze", summary: "Signals for up to 20 symbols, analysed in parallel", tag: "analysis", auth: true, body: BatchAnalyzeRequest, responses: { 200: "{ results }", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429], 503: "Analysis queue full or unreachable (Retry-After)" } },
+  { method: "get", path: "/api/bot/settings", summary: "Auto-trading per symbol: { autoTrading: { SYMBOL: on/off }, symbols: { SYMBOL: { enabled, minConfidence, quoteAmount } } }", tag: "analysis", auth: true, responses: { 200: "Bot settings", 401: common[401], 429: common[429] } },
+  { method: "put", path: "/api/bot/settings", summary: "Switch auto-trading per symbol; confidence threshold 0.7-1 (default 0.7); size: quoteAmount in USDT, or null to size by the risk per trade at the signal's stop", tag: "analysis", auth: true, body: BotSettingsUpdate, responses: { 200: "Bot settings", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429] } },
+  { method: "get", path: "/api/bot/decisions", summary: "The bot's decision log, newest first: each signal taken (with its order id) or skipped and why; cursor pagination", tag: "analysis", auth: true, query: DecisionsQuery, responses: { 200: "{ decisions, nextCursor }", 400: common[400], 401: common[401], 429: common[429] } },
   { method: "get", path: "/ws", summary: "WebSocket: market data and the user's private stream (subprotocols bot-core.v1 + bearer.<token>)", tag: "realtime", auth: true, responses: { 101: "Switching protocols", 401: "Invalid token", 426: "Not a WebSocket upgrade" } },
 ];
 
