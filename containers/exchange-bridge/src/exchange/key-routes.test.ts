@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createApp } from "../http";
+import { loadConfig } from "../config";
 import { createLogger } from "../log";
 import { startLiveTrading, type LiveTrading } from "./live";
 import { KEYS_FILE_NAME } from "./sqlite-key-store";
@@ -22,7 +23,7 @@ let live: LiveTrading;
 let app: ReturnType<typeof createApp>;
 
 async function start(secret: string | undefined) {
-  live = await startLiveTrading({ dataDir: dir, bridgeToken: TOKEN, exchangeKeysSecret: secret, exchangeKeysVersion: 1 }, { log: createLogger({ level: "debug", write: (l) => lines.push(l) }) });
+  live = await startLiveTrading({ dataDir: dir, bridgeToken: TOKEN, exchangeKeysSecret: secret, exchangeKeysVersion: 1, edgeUrl: "http://127.0.0.1:9", binance: loadConfig({ BRIDGE_TOKEN: TOKEN }).binance }, { log: createLogger({ level: "debug", write: (l) => lines.push(l) }) });
   app = createApp({
     startedAt: 0,
     now: () => 1000,

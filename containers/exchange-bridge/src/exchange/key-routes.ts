@@ -29,6 +29,8 @@ export interface KeyRoutesDeps {
   readonly store: ListableSealedKeyStore | undefined;
   readonly token: string;
   readonly log: Logger;
+  /** Called after a user's key for a venue was replaced or deleted (drop connections using the old one). */
+  readonly onChange?: (userId: string, venue: string) => void;
 }
 
 export interface KeyStatus {
@@ -94,6 +96,7 @@ export function keyRoutes(deps: KeyRoutesDeps): Hono {
     const { userId, venue, apiKey, apiSecret } = parsed.data;
     await keyring.set({ userId, venue }, new ApiCredentials(apiKey, apiSecret));
     deps.log.info("exchange API key stored", { userId, venue });
+    deps.onChange?.(userId, venue);
     const status = (await keyStatuses(keyring, store, userId)).find((k) => k.venue === venue)!;
     return c.json(status);
   });
@@ -115,6 +118,7 @@ export function keyRoutes(deps: KeyRoutesDeps): Hono {
     const existed = (await store.get(owner)) !== undefined;
     await store.delete(owner);
     if (existed) deps.log.info("exchange API key deleted", owner);
+    deps.onChange?.(owner.userId, owner.venue);
     return c.json({ venue: venue.data, deleted: existed });
   });
 

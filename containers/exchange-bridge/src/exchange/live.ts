@@ -10,18 +10,23 @@ import path from "node:path";
 import { Hono } from "hono";
 import type { BridgeConfig } from "../config";
 import type { Logger } from "../log";
+import { ExecutionReporter } from "./execution-reports";
 import { keyRoutes } from "./key-routes";
+import { LiveAccounts } from "./live-accounts";
+import { orderRoutes } from "./order-routes";
 import { ApiKeyring, KeyVault } from "./keystore";
 import { KEYS_FILE_NAME, SqliteSealedKeyStore } from "./sqlite-key-store";
 
 export interface LiveTrading {
   readonly routes: Hono;
   readonly keyring: ApiKeyring | undefined;
+  readonly accounts: LiveAccounts | undefined;
+  readonly reporter: ExecutionReporter;
   close(): Promise<void>;
 }
 
 export async function startLiveTrading(
-  config: Pick<BridgeConfig, "dataDir" | "bridgeToken" | "exchangeKeysSecret" | "exchangeKeysVersion">,
+  config: Pick<BridgeConfig, "dataDir" | "bridgeToken" | "exchangeKeysSecret" | "exchangeKeysVersion" | "edgeUrl" | "binance">,
   deps: { readonly log: Logger },
 ): Promise<LiveTrading> {
   const log = deps.log.child({ component: "live" });
@@ -34,11 +39,20 @@ export async function startLiveTrading(
   } else {
     log.warn("EXCHANGE_KEYS_SECRET is not set: exchange API keys cannot be stored and live trading is off");
   }
+  const reporter = new ExecutionReporter({ edgeUrl: config.edgeUrl, token: config.bridgeToken, log });
+  const accounts = keyring ? new LiveAccounts({ keyring, binance: config.binance, reporter, log }) : undefined;
   const routes = new Hono();
-  routes.route("/", keyRoutes({ keyring, store, token: config.bridgeToken, log }));
+  routes.route("/", keyRoutes({ keyring, store, token: config.bridgeToken, log, onChange: (userId, venue) => void accounts?.forget(userId, venue) }));
+  routes.route("/", orderRoutes({ accounts, reporter, token: config.bridgeToken, log }));
   return {
     routes,
     keyring,
-    close: async () => store?.close(),
+    accounts,
+    reporter,
+    close: async () => {
+      await accounts?.close();
+      reporter.close();
+      store?.close();
+    },
   };
 }
