@@ -6,6 +6,8 @@
  * PUT    /api/exchange/keys          {venue, apiKey, apiSecret, testnet?} -> { venue, storedAt, apiKeyLast4 }
  * GET    /api/exchange/keys          -> { keys: [{ venue, storedAt, apiKeyLast4 }] }
  * DELETE /api/exchange/keys/:venue   -> { venue, deleted } (a live account on that venue goes back to paper)
+ * GET    /api/trading/mode           -> { mode: "paper" } | { mode: "live", venue }
+ * PUT    /api/trading/mode           {mode: "paper"} | {mode: "live", venue}: live needs keys stored for the venue (409 otherwise)
  *
  * `testnet` (the dashboard's form sends it) is only validated as a boolean: the network is the
  * bridge's own setting (BINANCE_NETWORK). Bridge down: 503 + Retry-After.
@@ -72,7 +74,10 @@ export async function storedKeys(c: Context<AppEnv>): Promise<ExchangeKeyStatus[
   return (body.keys ?? []).map((k) => ({ venue: k.venue, storedAt: k.storedAt, apiKeyLast4: k.apiKeyLast4 }));
 }
 
+export const TradingModeRequest = z.discriminatedUnion("mode", [z.strictObject({ mode: z.literal("paper") }), z.strictObject({ mode: z.literal("live"), venue: LiveVenue })]);
+
 const auth = [requireUser(), userRateLimit()] as const;
+const account = (c: Context<AppEnv>) => c.env.USER_ACCOUNT.getByName(c.get("userId"));
 
 export const exchangeKeyRoutes = new Hono<AppEnv>()
   .put("/exchange/keys", ...auth, async (c) => {
@@ -88,5 +93,15 @@ export const exchangeKeyRoutes = new Hono<AppEnv>()
     const venue = LiveVenue.safeParse(c.req.param("venue"));
     if (!venue.success) throw notFound(`unknown venue ${c.req.param("venue")}; one of ${LIVE_VENUES.join(", ")}`);
     const result = await callBridge<{ venue: string; deleted: boolean }>(c, `/v1/exchange/keys/${venue.data}?userId=${encodeURIComponent(c.get("userId"))}`, { method: "DELETE" });
+    const mode = await account(c).tradingMode();
+    if (mode.mode === "live" && mode.venue === venue.data) await account(c).setTradingMode({ mode: "paper" });
     return c.json({ venue: result.venue, deleted: result.deleted });
+  })
+  .get("/trading/mode", ...auth, async (c) => c.json(await account(c).tradingMode()))
+  .put("/trading/mode", ...auth, async (c) => {
+    const body = await jsonBody(c, TradingModeRequest);
+    if (body.mode === "live" && !(await storedKeys(c)).some((k) => k.venue === body.venue)) {
+      throw new ApiError(409, "no_exchange_keys", `store API keys for ${body.venue} (PUT /api/exchange/keys) before trading live there`);
+    }
+    return c.json(await account(c).setTradingMode(body));
   });
