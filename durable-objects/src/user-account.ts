@@ -696,7 +696,7 @@ export class UserAccount extends DurableObject<Env> {
     return this.live.setMode(mode);
   }
 
-  /** The venue's order updates and fills, from the bridge (POST /internal/executions). */
+  /** The venue's order updates and fills, from the bridge (POST /bridge/executions). */
   applyExecutions(reports: ExecutionReport[]): { applied: number; duplicates: number; unknown: number } {
     return this.live.applyExecutions(reports);
   }

@@ -10,7 +10,7 @@
  * venue before it would place it, so an order never reaches the venue twice. Cancels go the same
  * way (state `cancel`).
  *
- * Updates arrive from the bridge (`POST /internal/executions` at the edge -> `applyExecutions`):
+ * Updates arrive from the bridge (`POST /bridge/executions` at the edge -> `applyExecutions`):
  * a fill is applied once by its venue trade id (`live_fills`), moves the order through core's
  * state machine and emits the same `order.filled` event as a paper fill; status-only updates
  * accept, cancel, expire or reject the order. Live fills do not touch the paper ledger (balance,
@@ -52,7 +52,7 @@ export const ExecutionReport = z.strictObject({
 export type ExecutionReport = z.infer<typeof ExecutionReport>;
 
 /** The bridge's answer to a placement or cancel: the venue's order. */
-const VenueOrder = ExecutionReport.pick({ status: true, executedQty: true }).extend({ orderId: z.string().min(1).max(64) });
+const VenueOrder = z.looseObject({ orderId: z.string().min(1).max(64), status: ExecutionReport.shape.status, executedQty: ExecutionReport.shape.executedQty });
 
 export interface LiveHooks {
   userId(): string;

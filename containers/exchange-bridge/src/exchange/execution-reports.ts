@@ -1,5 +1,5 @@
 /**
- * Order updates and fills of live orders, sent to the edge's `POST /internal/executions` (bearer
+ * Order updates and fills of live orders, sent to the edge's `POST /bridge/executions` (bearer
  * BRIDGE_TOKEN), which hands them to the user's account. At-least-once: a batch is retried with
  * back-off until the edge answers 2xx; the account applies each fill once by its venue trade id,
  * so a resend is harmless. Reports wait in memory (a bridge restart loses the unsent ones: the
@@ -62,7 +62,7 @@ export class ExecutionReporter {
     this.#o = options;
     const base = new URL(options.edgeUrl);
     base.protocol = base.protocol === "wss:" ? "https:" : base.protocol === "ws:" ? "http:" : base.protocol;
-    this.#url = new URL("/internal/executions", base).toString();
+    this.#url = new URL("/bridge/executions", base).toString();
   }
 
   get pending(): number {

@@ -38,7 +38,7 @@ beforeEach(async () => {
     let text = "";
     req.on("data", (d) => (text += d));
     req.on("end", () => {
-      if (req.url === "/internal/executions" && req.headers.authorization === `Bearer ${TOKEN}`) received.push(...(JSON.parse(text) as { reports: ExecutionReport[] }).reports);
+      if (req.url === "/bridge/executions" && req.headers.authorization === `Bearer ${TOKEN}`) received.push(...(JSON.parse(text) as { reports: ExecutionReport[] }).reports);
       res.writeHead(200, { "content-type": "application/json" }).end("{}");
     });
   });

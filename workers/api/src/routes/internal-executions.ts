@@ -1,6 +1,7 @@
 /**
- * POST /internal/executions — the bridge reports live orders' updates and fills (bearer
- * BRIDGE_TOKEN, compared in constant time; not a user route). Each user's reports go to their
+ * POST /bridge/executions — the bridge reports live orders' updates and fills (bearer
+ * BRIDGE_TOKEN, compared in constant time; not a user route). Under `/bridge/*` with the bridge's
+ * socket: that prefix reaches the Worker before static assets (wrangler.toml run_worker_first). Each user's reports go to their
  * UserAccount over RPC, which applies every fill exactly once by venue trade id, so the bridge may
  * resend a batch as often as it needs to.
  *
@@ -23,7 +24,7 @@ async function sameSecret(given: string, expected: string): Promise<boolean> {
   return diff === 0;
 }
 
-export const internalExecutionRoutes = new Hono<AppEnv>().post("/internal/executions", async (c) => {
+export const internalExecutionRoutes = new Hono<AppEnv>().post("/bridge/executions", async (c) => {
   const token = /^Bearer ([\x21-\x7e]{1,4096})$/.exec(c.req.header("authorization") ?? "")?.[1];
   if (!c.env.BRIDGE_TOKEN) throw new ApiError(503, "not_configured", "BRIDGE_TOKEN is not set");
   if (!token || !(await sameSecret(token, c.env.BRIDGE_TOKEN))) throw unauthorized("a valid bridge token is required");

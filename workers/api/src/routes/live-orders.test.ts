@@ -1,7 +1,7 @@
 /**
  * Live orders at the edge on workerd: the account in live mode, the venue's filters from the KV
  * copy of the bridge's exchangeInfo (they differ from core's static table), the order persisted
- * before it is sent, and the venue's updates applied through POST /internal/executions exactly
+ * before it is sent, and the venue's updates applied through POST /bridge/executions exactly
  * once per trade id. The bridge is down here (BRIDGE_URL is a closed port), so a placement stays
  * pending_new until the venue reports on it; the bridge path itself is e2e/live-trading.e2e.test.ts.
  */
@@ -24,7 +24,7 @@ const auth = () => ({ authorization: `Bearer ${user.accessToken}` });
 const report = (orderId: string, extra: Record<string, unknown>) => ({
   userId: user.user.id, venue: "binance-spot", clientOrderId: orderId, venueOrderId: "7001", symbol: "BTCUSDT", status: "NEW", executedQty: "0", executionType: "NEW", eventTime: Date.now(), ...extra,
 });
-const executions = (reports: unknown[], headers: Record<string, string> = BRIDGE) => call("/internal/executions", { method: "POST", json: { reports }, headers });
+const executions = (reports: unknown[], headers: Record<string, string> = BRIDGE) => call("/bridge/executions", { method: "POST", json: { reports }, headers });
 
 beforeAll(async () => {
   user = await register();
