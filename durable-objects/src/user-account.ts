@@ -78,6 +78,7 @@ import {
 } from "./account/views";
 import { bridgeFetch } from "./bridge-fetch";
 import { rateLimitsOf } from "../../workers/api/src/middleware/rate-limit";
+import { LiveExecution, type ExecutionReport, type TradingMode } from "./account/live-execution";
 import { migrate } from "./sql-migrations";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
 
@@ -208,9 +209,18 @@ export class UserAccount extends DurableObject<Env> {
   /** The alarm this instance set (alarms are one per DO: never postpone an earlier one). */
   private alarmAt: number | undefined;
   private botInstance: AccountBot | undefined;
+  /** Live orders through the bridge (account/live-execution.ts); paper stays here. */
+  private readonly live: LiveExecution;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.live = new LiveExecution(ctx, env, {
+      userId: () => this.userId(),
+      changed: () => this.pushEvents(),
+      wakeAt: (at) => this.wakeAt(at),
+      admit: (limits) => this.admitRequest(limits),
+      takeTradeToken: (perMinute, now) => this.takeTradeToken(perMinute, now),
+    });
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, MIGRATIONS);
       // Rows left by an earlier instance are drained by the alarm (set when they were written);
@@ -275,6 +285,8 @@ export class UserAccount extends DurableObject<Env> {
    * in the symbol's trigger book.
    */
   async placeOrder(input: PlaceOrderInput): Promise<OrderResult> {
+    const mode = this.live.mode();
+    if (mode.mode === "live") return this.live.place(input, mode.venue);
     const result = this.submitOrder(input);
     if (result.ok && !result.replayed) {
       this.pushEvents();
@@ -468,6 +480,7 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Cancels a working order (and disarms its trigger). */
   async cancelOrder(orderId: string): Promise<{ ok: true; order: OrderView } | Failure> {
+    if (this.live.owns(orderId)) return this.live.cancel(orderId);
     const result = this.ctx.storage.transactionSync((): { ok: true; order: OrderView } | Failure => {
       const row = this.orderRow(orderId);
       if (!row) return fail(404, "order_not_found", "order not found");
@@ -483,6 +496,7 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Changes a working order's quantity or prices; the trigger book gets the new version. */
   async amendOrder(orderId: string, patch: AmendOrderRequest): Promise<{ ok: true; order: OrderView } | Failure> {
+    if (this.live.owns(orderId)) return fail(409, "order_not_amendable", "a live order is amended by canceling it and placing a new one");
     const result = this.ctx.storage.transactionSync((): { ok: true; order: OrderView } | Failure => {
       const row = this.orderRow(orderId);
       if (!row) return fail(404, "order_not_found", "order not found");
@@ -669,7 +683,22 @@ export class UserAccount extends DurableObject<Env> {
     if (this.bot().hasPendingSync()) await this.bot().flushSync();
     this.pushEvents();
     await this.pushing;
+    await this.live.flush();
     await this.drainOutbox();
+  }
+
+  /** Paper (default) or live on a venue; the edge checks that the user's keys are stored first. */
+  tradingMode(): TradingMode {
+    return this.live.mode();
+  }
+
+  setTradingMode(mode: TradingMode): TradingMode {
+    return this.live.setMode(mode);
+  }
+
+  /** The venue's order updates and fills, from the bridge (POST /bridge/executions). */
+  applyExecutions(reports: ExecutionReport[]): { applied: number; duplicates: number; unknown: number } {
+    return this.live.applyExecutions(reports);
   }
 
   /** After a change: the outbox is drained by the alarm within DRAIN_DELAY_MS (batched). */

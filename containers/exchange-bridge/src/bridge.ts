@@ -17,6 +17,7 @@ import type { BridgeConfig } from "./config";
 import { EdgeLink } from "./edge-link";
 import { createApp } from "./http";
 import { createBinanceMarketSource } from "./binance/source-factory";
+import { startLiveTrading } from "./exchange/live";
 import type { Logger } from "./log";
 import type { MarketSource } from "./market-source";
 import { KlineRecorder } from "./records/kline-recorder";
@@ -77,6 +78,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
   const recordsLog = log.child({ component: "records" });
   const records = await openRecordStore(config, { log: recordsLog });
   const klines = new KlineRecorder({ store: records, log: recordsLog });
+  const live = await startLiveTrading(config, { log });
   const unsubscribe = source.onUpdate((update) => {
     link.push(update);
     klines.push(update);
@@ -123,12 +125,14 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     log: log.child({ component: "http" }),
     ...(analysis ? { analysis: { service: analysis, token: config.bridgeToken } } : {}),
     records: recordRoutes({ store: records, token: config.bridgeToken, log: recordsLog }),
+    exchange: live.routes,
   });
   const server = createAdaptorServer({ fetch: app.fetch });
   let port: number;
   try {
     port = await listen(server, config.port, config.host);
   } catch (err) {
+    await live.close();
     await records.close();
     throw err;
   }
@@ -168,6 +172,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
         await closeServer(server);
         clearInterval(purge);
         await klines.stop();
+        await live.close();
         await records.close();
       })()),
   };

@@ -1,6 +1,6 @@
 /**
  * The bridge's HTTP surface (Hono): `GET /health`, the analysis endpoints (analysis/routes.ts) and
- * the system of record's `/v1/*` routes (records/routes.ts). Errors are thrown and turned into
+ * the system of record's `/v1/*` routes (records/routes.ts) and the live trading routes (exchange/). Errors are thrown and turned into
  * `{ error: { code, message } }` in one place (the records routes have their own, same shape).
  *
  * @example
@@ -38,6 +38,8 @@ export interface AppDeps {
   readonly analysis?: { readonly service: AnalysisService; readonly token: string };
   /** The system of record's routes (`/v1/*`, records/routes.ts), when the bridge has a store. */
   readonly records?: Hono;
+  /** Live trading routes (`/v1/exchange/*`, `/v1/orders*`: exchange/key-routes.ts, exchange/order-routes.ts). */
+  readonly exchange?: Hono;
 }
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
@@ -78,6 +80,7 @@ export function createApp(deps: AppDeps): Hono {
 
   if (deps.analysis) app.route("/", analysisRoutes(deps.analysis));
   if (deps.records) app.route("/", deps.records);
+  if (deps.exchange) app.route("/", deps.exchange);
 
   app.notFound((c) =>
     c.json<ErrorBody>({ error: { code: "not_found", message: `no route for ${c.req.method} ${truncate(c.req.path, 200)}` } }, 404),

@@ -109,4 +109,20 @@ export const MIGRATIONS: readonly Migration[] = [
           );
           CREATE TABLE bot_sync (symbol TEXT PRIMARY KEY, op TEXT NOT NULL, created_at INTEGER NOT NULL);`,
   },
+  {
+    // Live orders (account/live-execution.ts): what still has to be sent to the venue through the
+    // bridge, and the venue trade ids already applied (each fill exactly once). The account's
+    // trading mode lives in `meta` ('trading_mode').
+    version: 8,
+    sql: `CREATE TABLE live_orders (
+            order_id TEXT PRIMARY KEY,
+            venue TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            state TEXT NOT NULL,
+            attempts INTEGER NOT NULL DEFAULT 0,
+            next_at INTEGER NOT NULL
+          );
+          CREATE INDEX live_orders_due ON live_orders (next_at) WHERE state IN ('submit', 'cancel');
+          CREATE TABLE live_fills (trade_key TEXT PRIMARY KEY, order_id TEXT NOT NULL, ts INTEGER NOT NULL);`,
+  },
 ];

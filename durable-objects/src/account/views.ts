@@ -32,7 +32,7 @@ import type { Brackets, OrderView, TradeView } from "@bot-core/core";
 
 export type Failure = {
   ok: false;
-  status: 404 | 409 | 422 | 429;
+  status: 404 | 409 | 422 | 429 | 503;
   code: string;
   message: string;
   violations?: RuleViolation[];

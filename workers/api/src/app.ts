@@ -23,6 +23,8 @@ import { orderRoutes, riskRoutes } from "./routes/orders";
 import { openApiRoutes } from "./openapi/routes";
 import { aiRoutes } from "./routes/ai";
 import { botRoutes } from "./routes/bot";
+import { exchangeKeyRoutes } from "./routes/exchange-keys";
+import { internalExecutionRoutes } from "./routes/internal-executions";
 import { serverTiming } from "./middleware/server-timing";
 import { requireProductionSecrets } from "./middleware/production-secrets";
 import { requestMetrics } from "./middleware/request-metrics";
@@ -73,6 +75,8 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   app.route("/api", riskRoutes);
   app.route("/api", aiRoutes);
   app.route("/api", botRoutes);
+  app.route("/api", exchangeKeyRoutes);
+  app.route("/", internalExecutionRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 

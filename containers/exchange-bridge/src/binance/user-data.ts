@@ -203,6 +203,9 @@ export class UserDataStream {
     clearTimeout(this.#lifetime);
     clearTimeout(this.#retry);
     this.#socket?.removeAllListeners();
+    // Terminating a socket that is still connecting emits "error": without a listener that is an
+    // uncaught exception (seen when a user's connection was dropped right after it was created).
+    this.#socket?.on("error", () => {});
     this.#socket?.terminate();
     this.#socket = undefined;
     const key = this.#listenKey;

@@ -17,6 +17,8 @@ import {
 } from "@bot-core/core";
 import { AnalyzeRequest, BatchAnalyzeRequest } from "../routes/ai";
 import { DecisionsQuery } from "../routes/bot";
+import { LIVE_VENUES, PutExchangeKeysRequest, TradingModeRequest } from "../routes/exchange-keys";
+import { ExecutionsRequest } from "../routes/internal-executions";
 import { KlinesQuery } from "../routes/market-data";
 import { HistoryQuery, ListQuery } from "../routes/orders";
 import { PerformanceHistoryQuery } from "../routes/metrics";
@@ -72,6 +74,12 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: "get", path: "/api/trading/history", summary: "Trades (fills), newest first; filters by symbol and time; cursor pagination, limit ≤ 100", tag: "account", auth: true, query: HistoryQuery, responses: { 200: "{ trades, nextCursor }", 400: common[400], 401: common[401] } },
   { method: "get", path: "/api/trading/settings", summary: "Risk settings", tag: "risk", auth: true, responses: { 200: "Settings", 401: common[401] } },
   { method: "put", path: "/api/trading/settings", summary: "Change risk settings (leverage up to the account's maximum)", tag: "risk", auth: true, body: RiskSettingsUpdate, responses: { 200: "Settings", 400: common[400], 422: "Leverage above the maximum, or positions could not carry it" } },
+  { method: "put", path: "/api/exchange/keys", summary: "Store exchange API keys (write-only; sealed with AES-GCM in the bridge; never returned)", tag: "account", auth: true, body: PutExchangeKeysRequest, responses: { 200: "{ venue, storedAt, apiKeyLast4 }", 400: common[400], 401: common[401], 429: common[429], 503: "Bridge or key store unavailable (Retry-After)" } },
+  { method: "get", path: "/api/exchange/keys", summary: "Which venues have keys stored: { keys: [{ venue, storedAt, apiKeyLast4 }] } (never a secret or a whole key)", tag: "account", auth: true, responses: { 200: "{ keys }", 401: common[401], 429: common[429], 503: "Bridge unavailable" } },
+  { method: "delete", path: "/api/exchange/keys/{venue}", summary: "Delete a venue's keys (a live account on it goes back to paper)", tag: "account", auth: true, responses: { 200: "{ venue, deleted }", 401: common[401], 404: "Unknown venue", 503: "Bridge unavailable" } },
+  { method: "get", path: "/api/trading/mode", summary: "Paper (default) or live on a venue", tag: "account", auth: true, responses: { 200: "{ mode } or { mode: live, venue }", 401: common[401] } },
+  { method: "put", path: "/api/trading/mode", summary: "Switch between paper and live (live needs keys stored for the venue; live orders: market and limit, checked against the venue's exchangeInfo filters)", tag: "account", auth: true, body: TradingModeRequest, responses: { 200: "The mode", 400: common[400], 401: common[401], 409: "No keys stored for the venue", 503: "Bridge unavailable" } },
+  { method: "post", path: "/bridge/executions", summary: "Internal (the bridge only, Bearer BRIDGE_TOKEN): live order updates and fills, applied once per venue trade id", tag: "system", auth: false, body: ExecutionsRequest, responses: { 200: "{ applied, duplicates, unknown }", 400: common[400], 401: "Missing or wrong bridge token" } },
   { method: "post", path: "/api/risk/calculate", summary: "Pre-trade risk: totalRisk, positionRisk, suggested size, every check and the failed ones", tag: "risk", auth: true, body: RiskCalculateRequest, responses: { 200: "The risk report", 400: common[400], 404: "Unknown symbol" } },
   { method: "post", path: "/api/ai/analyze", summary: "Signal for a symbol: action, confidence, entry, ATR stop, target, risk-reward, reasons, model version, timings (cached 60 s)", tag: "analysis", auth: true, body: AnalyzeRequest, responses: { 200: "{ signal } (X-Cache: hit|miss)", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429], 503: "Analysis queue full or unreachable (Retry-After)" } },
   { method: "post", path: "/api/ai/batch-analyze", summary: "Signals for up to 20 symbols, analysed in parallel", tag: "analysis", auth: true, body: BatchAnalyzeRequest, responses: { 200: "{ results }", 400: common[400], 401: common[401], 404: "Unknown symbol", 429: common[429], 503: "Analysis queue full or unreachable (Retry-After)" } },
@@ -121,7 +129,7 @@ export function openApiDocument(serverUrl?: string): Record<string, unknown> {
     const parameters: unknown[] = [];
     for (const m of r.path.matchAll(/\{(\w+)\}/g)) {
       const name = m[1]!;
-      parameters.push({ name, in: "path", required: true, schema: name === "symbol" ? { type: "string", enum: SYMBOL_NAMES } : { type: "string", format: "uuid" } });
+      parameters.push({ name, in: "path", required: true, schema: name === "symbol" ? { type: "string", enum: SYMBOL_NAMES } : name === "venue" ? { type: "string", enum: LIVE_VENUES } : { type: "string", format: "uuid" } });
     }
     if (r.query) parameters.push(...queryParameters(r.query));
     if (r.idempotent) {

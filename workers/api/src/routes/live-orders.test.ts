@@ -1,0 +1,103 @@
+/**
+ * Live orders at the edge on workerd: the account in live mode, the venue's filters from the KV
+ * copy of the bridge's exchangeInfo (they differ from core's static table), the order persisted
+ * before it is sent, and the venue's updates applied through POST /bridge/executions exactly
+ * once per trade id. The bridge is down here (BRIDGE_URL is a closed port), so a placement stays
+ * pending_new until the venue reports on it; the bridge path itself is e2e/live-trading.e2e.test.ts.
+ */
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import type { AuthResponse, TickerUpdate } from "@bot-core/core";
+import { call, register } from "../../test/helpers";
+
+const BRIDGE = { authorization: `Bearer ${env.BRIDGE_TOKEN}` };
+type Order = { orderId: string; status: string; filledQuantity: string; avgPrice: string | null; reason: string | null };
+type ErrorBody = { error: { code: string; message: string; details?: { violations: Array<{ rule: string }> } } };
+
+async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
+  const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "5", askQty: "5", eventTime: Date.now(), bridgeTime: Date.now() };
+  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+}
+
+let user: AuthResponse;
+const auth = () => ({ authorization: `Bearer ${user.accessToken}` });
+const report = (orderId: string, extra: Record<string, unknown>) => ({
+  userId: user.user.id, venue: "binance-spot", clientOrderId: orderId, venueOrderId: "7001", symbol: "BTCUSDT", status: "NEW", executedQty: "0", executionType: "NEW", eventTime: Date.now(), ...extra,
+});
+const executions = (reports: unknown[], headers: Record<string, string> = BRIDGE) => call("/bridge/executions", { method: "POST", json: { reports }, headers });
+
+beforeAll(async () => {
+  user = await register();
+  await setPrice("BTCUSDT", "60000", "60000.5");
+  // The venue's BTCUSDT filters (core's: tick 0.01, step 0.00001, min notional 5).
+  await env.CACHE.put("xinfo:v1:binance-spot", JSON.stringify({ BTCUSDT: { symbol: "BTCUSDT", baseAsset: "BTC", quoteAsset: "USDT", tickSize: "0.5", stepSize: "0.001", minQty: "0.002", maxQty: "50", minNotional: "20" } }));
+  await env.USER_ACCOUNT.getByName(user.user.id).setTradingMode({ mode: "live", venue: "binance-spot" });
+});
+
+describe("live orders at the edge", () => {
+  it("switching to live needs stored keys (asked of the bridge: down here, 503); the mode is readable", async () => {
+    const other = await register();
+    const h = { authorization: `Bearer ${other.accessToken}` };
+    expect(await (await call("/api/trading/mode", { headers: h })).json()).toEqual({ mode: "paper" });
+    expect((await call("/api/trading/mode", { method: "PUT", json: { mode: "live", venue: "binance-spot" }, headers: h })).status).toBe(503);
+    expect((await call("/api/trading/mode", { method: "PUT", json: { mode: "live", venue: "kraken" }, headers: h })).status).toBe(400);
+    expect(await (await call("/api/trading/mode", { method: "PUT", json: { mode: "paper" }, headers: h })).json()).toEqual({ mode: "paper" });
+    expect(await (await call("/api/trading/mode", { headers: auth() })).json()).toEqual({ mode: "live", venue: "binance-spot" });
+  });
+
+  it("checks live orders against the venue's filters, named as Binance names them", async () => {
+    // Valid under core's table (step 0.00001, tick 0.01), refused by the venue's.
+    const res = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "limit", quantity: "0.0015", price: "59000.25" }, headers: auth() });
+    expect(res.status).toBe(422);
+    const rules = (await res.json<ErrorBody>()).error.details!.violations.map((v) => v.rule).sort();
+    expect(rules).toEqual(["LOT_SIZE.minQty", "LOT_SIZE.stepSize", "PRICE_FILTER.tickSize"]);
+    const small = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.0002" }, headers: auth() });
+    expect((await small.json<ErrorBody>()).error.details!.violations.map((v) => v.rule)).toContain("NOTIONAL");
+    const stop = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "stop_market", quantity: "0.002", stopPrice: "70000" }, headers: auth() });
+    expect(stop.status).toBe(422);
+    expect((await stop.json<ErrorBody>()).error.code).toBe("live_order_unsupported");
+  });
+
+  it("persists a live order pending_new, then applies the venue's acceptance and partial fills once each", async () => {
+    const res = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "limit", quantity: "0.010", price: "59000.5" }, headers: auth() });
+    expect(res.status).toBe(201);
+    const placed = await res.json<Order>();
+    expect(placed.status).toBe("pending_new"); // the bridge is unreachable: sent again by the alarm
+
+    expect((await executions([report(placed.orderId, {})], {})).status).toBe(401);
+    expect((await executions([{ ...report(placed.orderId, {}), status: "BOGUS" }])).status).toBe(400);
+
+    const accepted = await executions([report(placed.orderId, { executionType: "PLACEMENT" })]);
+    expect(await accepted.json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    const fill1 = report(placed.orderId, { status: "PARTIALLY_FILLED", executedQty: "0.004", executionType: "TRADE", fill: { tradeId: "501", price: "59000.5", quantity: "0.004", commission: "0", commissionAsset: "USDT" } });
+    expect(await (await executions([fill1])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    // The bridge resends the same batch: nothing is applied twice.
+    expect(await (await executions([fill1, report("00000000-0000-4000-8000-000000000000", {})])).json()).toEqual({ applied: 0, duplicates: 1, unknown: 1 });
+    let order = await (await call(`/api/orders/${placed.orderId}`, { headers: auth() })).json<Order>();
+    expect(order).toMatchObject({ status: "partially_filled", filledQuantity: "0.004", avgPrice: "59000.5" });
+
+    const fill2 = report(placed.orderId, { status: "FILLED", executedQty: "0.01", executionType: "TRADE", fill: { tradeId: "502", price: "59000", quantity: "0.006", commission: "0", commissionAsset: "USDT" } });
+    expect(await (await executions([fill2, fill2])).json()).toEqual({ applied: 1, duplicates: 1, unknown: 0 });
+    order = await (await call(`/api/orders/${placed.orderId}`, { headers: auth() })).json<Order>();
+    expect(order).toMatchObject({ status: "filled", filledQuantity: "0.01", avgPrice: "59000.2" });
+
+    const history = await (await call("/api/trading/history?symbol=BTCUSDT", { headers: auth() })).json<{ trades: Array<{ tradeId: string; quantity: string }> }>();
+    expect(history.trades.map((t) => [t.tradeId, t.quantity])).toEqual([
+      ["binance-spot:BTCUSDT:502", "0.006"],
+      ["binance-spot:BTCUSDT:501", "0.004"],
+    ]);
+    const events = await env.USER_ACCOUNT.getByName(user.user.id).eventsSince(0, 100);
+    expect(events.events.filter((e) => e.type === "order.filled")).toHaveLength(2);
+  });
+
+  it("cancels a live order that never reached the venue locally, and one the venue has through the bridge (pending while it is down)", async () => {
+    const never = await (await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "sell", type: "limit", quantity: "0.002", price: "70000" }, headers: auth() })).json<Order>();
+    // The first send failed (bridge down), so it may be at the venue: the cancel goes to the venue.
+    const res = await call(`/api/orders/${never.orderId}`, { method: "DELETE", headers: auth() });
+    expect(res.status).toBe(200);
+    expect((await res.json<Order>()).status).toBe("pending_new");
+    await executions([report(never.orderId, { status: "CANCELED", executionType: "CANCELED" })]);
+    expect((await (await call(`/api/orders/${never.orderId}`, { headers: auth() })).json<Order>()).status).toBe("canceled");
+    expect((await call(`/api/orders/${never.orderId}`, { method: "PATCH", json: { quantity: "0.003" }, headers: auth() })).status).toBe(409);
+  });
+});
