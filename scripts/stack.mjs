@@ -136,6 +136,8 @@ export async function startStack(options = {}) {
     "--persist-to", stateDir,
     "--show-interactive-dev-session=false",
     "--log-level", "warn",
+    // wrangler's DevTools proxy (CPU profiles of the Worker and its Durable Objects: npm run perf:profile).
+    ...(options.inspectorPort ? ["--inspector-port", String(options.inspectorPort)] : []),
     ...Object.entries(vars).flatMap(([k, v]) => ["--var", `${k}:${v}`]),
   ];
   let edge = startProcess("edge", edgeArgs, { ...baseEnv(), ...options.edgeEnv }, log);

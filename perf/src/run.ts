@@ -7,10 +7,10 @@
  * time; sends traffic to 127.0.0.1 only; stops everything it started.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { ROOT } from "../../scripts/stack.mjs";
 import { machineInfo } from "./harness/machine";
+import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "./harness/users";
 import { startPerfStack, type PerfStack } from "./harness/stack";
 import { ScenarioResult } from "./result-schema";
 import { analysisScenario } from "./scenarios/analysis";
@@ -31,31 +31,6 @@ const NO_STACK = new Proxy({} as PerfStack, {
     throw new Error(`a standalone scenario used the stack (${String(prop)})`);
   },
 });
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function registerUsers(edgeUrl: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${edgeUrl}/auth/register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: `perf-${Date.now().toString(36)}-${i}@example.com`, password: "perf-password-123" }),
-    });
-    if (res.status !== 201) throw new Error(`registering a perf user failed: ${res.status} ${await res.text()}`);
-    tokens.push(((await res.json()) as { accessToken: string }).accessToken);
-  }
-  return tokens;
-}
 
 export function parseArgs(argv: string[]): { names: string[]; quick: boolean; durationSec: number; repeats: number } {
   const quick = argv.includes("--quick");
@@ -105,9 +80,7 @@ async function main(): Promise<number> {
           edgePort: await freePort(),
           bridgePort: await freePort(),
           edgeVars: {
-            RATE_LIMIT_REQUESTS_PER_MIN: "100000000",
-            RATE_LIMIT_BURST_PER_SEC: "10000000",
-            RATE_LIMIT_TRADES_PER_MIN: "100000000",
+            ...LIFTED_RATE_LIMITS,
             // The gateway's per-socket market-data window (10 ms by default) for a fan-out experiment.
             ...(process.env.PERF_WS_GATEWAY_WINDOW_MS ? { WS_BATCH_WINDOW_MS: process.env.PERF_WS_GATEWAY_WINDOW_MS } : {}),
           },

@@ -5,7 +5,7 @@
  * bypasses wrangler's proxy (a second workerd + Node), which adds 2-5 ms and 50-300 ms stalls.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startStack as startStackUntyped } from "../../../scripts/stack.mjs";
@@ -24,6 +24,10 @@ export interface PerfStack {
   stopBridge(): Promise<void>;
   startBridge(overrides?: Record<string, string>): Promise<void>;
   stop(): Promise<void>;
+  /** Process groups (each child of scripts/stack.mjs leads its own): for CPU accounting. */
+  processGroups(): { edge: number; bridge: number };
+  /** Where the throw-away state lives (tmpfs when the machine has one). */
+  stateDir: string;
   logs: string[];
 }
 
@@ -34,7 +38,7 @@ interface UntypedStack {
   stop(): Promise<void>;
   stopBridge(): Promise<void>;
   startBridge(overrides?: Record<string, string>): Promise<void>;
-  processes(): { edge: { child: { pid: number } } };
+  processes(): { edge: { child: { pid: number } }; bridge: { child: { pid: number } } };
 }
 
 function processGroupOf(pid: number): number | undefined {
@@ -79,8 +83,10 @@ async function findDirectUrl(publicPort: number, processGroup: number): Promise<
   return undefined;
 }
 
-export async function startPerfStack(options: { edgePort: number; bridgePort: number; bridgeEnv?: Record<string, string>; edgeVars?: Record<string, string> }): Promise<PerfStack> {
-  const stateDir = mkdtempSync(join(tmpdir(), "bot-core-perf-"));
+export async function startPerfStack(options: { edgePort: number; bridgePort: number; bridgeEnv?: Record<string, string>; edgeVars?: Record<string, string>; inspectorPort?: number }): Promise<PerfStack> {
+  // State on tmpfs when there is one: local SQLite commits fsync (a rollback journal, about three
+  // fsyncs per order), and a laptop's or CI runner's disk says nothing about production storage.
+  const stateDir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "bot-core-perf-"));
   const logs: string[] = [];
   const stack = (await startStackUntyped({
     edgePort: options.edgePort,
@@ -95,6 +101,7 @@ export async function startPerfStack(options: { edgePort: number; bridgePort: nu
     // Load generators open many sockets per user: lift the per-user socket limit (10 for real users).
     edgeVars: { WS_MAX_SOCKETS_PER_USER: "100000", ...options.edgeVars },
     edgeEnv: { X_LOCAL_OBSERVABILITY: "false" },
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
   })) as UntypedStack;
   try {
     await stack.ready(180_000);
@@ -131,6 +138,8 @@ export async function startPerfStack(options: { edgePort: number; bridgePort: nu
       }
       throw new Error(`the edge stopped answering on ${perf.directUrl} and no workerd socket was found again\n${logs.slice(-30).join("\n")}`);
     },
+    processGroups: () => ({ edge: stack.processes().edge.child.pid, bridge: stack.processes().bridge.child.pid }),
+    stateDir,
     stopBridge: () => stack.stopBridge(),
     startBridge: (overrides) => stack.startBridge(overrides),
     async stop() {

@@ -51,15 +51,34 @@ export async function issueAccessToken(userId: string, secret: string, now = Dat
 
 export type TokenFailure = "expired" | "invalid";
 
+/**
+ * Tokens this isolate has verified, until they expire: a trader's client sends the same token
+ * with every request for 15 minutes, and the HMAC check is a WebCrypto call each time. A hit
+ * needs the exact token bytes (its signature included) verified under the same secret, and
+ * `exp` is checked again on every hit, so the cache never accepts what `verify` would refuse.
+ * Bounded; the oldest entry goes first.
+ */
+const VERIFIED_MAX = 2048;
+const verified = new Map<string, { secret: string; claims: AccessClaims }>();
+
 /** Verifies a token; returns its claims or why it was refused. Never throws. */
 export async function verifyAccessToken(
   token: string,
   secret: string,
+  now = Date.now(),
 ): Promise<{ ok: true; claims: AccessClaims } | { ok: false; reason: TokenFailure }> {
+  const hit = verified.get(token);
+  if (hit && hit.secret === secret) {
+    if (now < hit.claims.exp * 1000) return { ok: true, claims: hit.claims };
+    verified.delete(token);
+    return { ok: false, reason: "expired" };
+  }
   try {
     const payload = await verify(token, await hmacKey(secret), { alg: ALG, iss: TOKEN_ISSUER });
     const claims = AccessClaims.safeParse(payload);
     if (!claims.success) return { ok: false, reason: "invalid" };
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, { secret, claims: claims.data });
     return { ok: true, claims: claims.data };
   } catch (err) {
     const name = err instanceof Error ? err.name : "";

@@ -1,0 +1,142 @@
+/**
+ * `npm run perf:profile -- [subject …] [--duration S]` — where the edge's CPU goes under load.
+ *
+ * Starts the local stack (as `npm run perf` does, plus wrangler's DevTools proxy), drives one
+ * subject at a time at 10 connections on workerd's own socket, and for each writes:
+ * - CPU per request of the edge (workerd) and the bridge from /proc, next to /health's in the
+ *   same run (steadier than throughput on a shared machine: waiting for a core costs no CPU);
+ * - a V8 CPU profile of the workerd thread (Worker + Durable Objects) summarized by function.
+ * Results: perf/results/profiles/<subject>.md; raw profiles in perf/results/tmp/ (open them in
+ * Chrome DevTools). Subjects: health, settings (one Durable Object read: the round-trip floor),
+ * account, order (market order: quote from the SymbolHub, one UserAccount transaction).
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT } from "../../../scripts/stack.mjs";
+import { profileMarkdown, profileWhile, summarizeProfile, type CpuProfile } from "../harness/cpu-profile";
+import { httpLoad, type HttpLoadOptions, type HttpLoadResult } from "../harness/http-load";
+import { machineInfo } from "../harness/machine";
+import { cpuDelta, processes, type ProcStat } from "../harness/process-cpu";
+import { startPerfStack } from "../harness/stack";
+import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "../harness/users";
+
+const WORKER_NAME = "core:user:bot-core-edge";
+const SUBJECTS = ["health", "settings", "account", "order"] as const;
+type Subject = (typeof SUBJECTS)[number];
+
+function subjectLoad(subject: Subject, base: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
+  let n = 0;
+  const sides = tokens.map(() => "buy");
+  const authed = () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } });
+  switch (subject) {
+    case "health":
+      return { url: `${base}/health` };
+    case "settings":
+      return { url: `${base}/api/trading/settings`, request: authed };
+    case "account":
+      return { url: `${base}/api/trading/account`, request: authed };
+    case "order":
+      return {
+        url: `${base}/api/orders`,
+        method: "POST",
+        request: () => {
+          const u = n++ % tokens.length;
+          const side = sides[u] === "buy" ? "sell" : "buy";
+          sides[u] = side;
+          return {
+            headers: { "content-type": "application/json", authorization: `Bearer ${tokens[u]!}` },
+            body: JSON.stringify({ symbol: "BTCUSDT", side, type: "market", quantity: "0.001" }),
+          };
+        },
+        expectStatus: (s) => s === 201,
+      };
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  const at = argv.indexOf("--duration");
+  const durationSec = at >= 0 ? Number(argv[at + 1]) : 10;
+  if (!Number.isFinite(durationSec) || durationSec < 2 || durationSec > 120) throw new Error("--duration must be 2..120 seconds");
+  const named = argv.filter((a, i) => !a.startsWith("--") && argv[i - 1] !== "--duration");
+  for (const s of named) if (!(SUBJECTS as readonly string[]).includes(s)) throw new Error(`unknown subject ${s}; one of ${SUBJECTS.join(", ")}`);
+  const subjects = (named.length ? named : ["order"]) as Subject[];
+  if (!subjects.includes("health")) subjects.unshift("health");
+
+  const inspectorPort = await freePort();
+  const outDir = join(ROOT, "perf", "results", "profiles");
+  const rawDir = join(ROOT, "perf", "results", "tmp");
+  // The bridge profiles itself for the whole run (V8 writes it when the process exits).
+  const bridgeProfileDir = join(rawDir, `bridge-${Date.now()}`);
+  const stack = await startPerfStack({
+    edgePort: await freePort(),
+    bridgePort: await freePort(),
+    inspectorPort,
+    edgeVars: { ...LIFTED_RATE_LIMITS },
+    bridgeEnv: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${bridgeProfileDir}` },
+  });
+  mkdirSync(outDir, { recursive: true });
+  mkdirSync(rawDir, { recursive: true });
+  try {
+    await stack.ensureDirect();
+    const tokens = await registerUsers(stack.edgeUrl, 20);
+    const groups = stack.processGroups();
+    const byGroup = { edge: (p: ProcStat) => p.pgid === groups.edge, bridge: (p: ProcStat) => p.pgid === groups.bridge };
+    const cpuPerRequest: Record<string, { edgeUs: number; bridgeUs: number; throughput: number }> = {};
+    for (const subject of subjects) {
+      const load = subjectLoad(subject, stack.directUrl, tokens);
+      // A warm-up, then the CPU-accounted run, then the profiled run (the profiler costs CPU).
+      await httpLoad({ ...load, connections: 10, durationSec: 2 });
+      const before = processes();
+      const run: HttpLoadResult = await httpLoad({ ...load, connections: 10, durationSec });
+      const cpu = cpuDelta(before, processes(), byGroup);
+      const ok = Math.max(1, run.total - run.errors);
+      cpuPerRequest[subject] = { edgeUs: Math.round((cpu.edge! * 1000) / ok), bridgeUs: Math.round((cpu.bridge! * 1000) / ok), throughput: Math.round(run.throughput) };
+      console.log(`${subject}: ${Math.round(run.throughput)} req/s, edge ${cpuPerRequest[subject].edgeUs} µs CPU/request, bridge ${cpuPerRequest[subject].bridgeUs} µs (errors ${run.errors})`);
+      const { profile } = await profileWhile(inspectorPort, WORKER_NAME, () => httpLoad({ ...load, connections: 10, durationSec }));
+      writeFileSync(join(rawDir, `${subject}.cpuprofile`), JSON.stringify(profile));
+      const health = cpuPerRequest.health!;
+      const mine = cpuPerRequest[subject];
+      writeFileSync(
+        join(outDir, `${subject}.md`),
+        [
+          `# CPU profile: ${subject}`,
+          "",
+          `\`npm run perf:profile -- ${subject}\`, ${durationSec} s at 10 connections on workerd's own socket, state on ${stack.stateDir.startsWith("/dev/shm") ? "tmpfs" : "disk"}. Raw profile: perf/results/tmp/${subject}.cpuprofile.`,
+          "",
+          "| subject | req/s | edge CPU µs/request | bridge CPU µs/request | edge CPU vs /health |",
+          "| --- | --: | --: | --: | --: |",
+          `| /health (same run) | ${health.throughput} | ${health.edgeUs} | ${health.bridgeUs} | 1.00x |`,
+          `| ${subject} | ${mine.throughput} | ${mine.edgeUs} | ${mine.bridgeUs} | ${(mine.edgeUs / Math.max(1, health.edgeUs)).toFixed(2)}x |`,
+          "",
+          profileMarkdown(summarizeProfile(profile)),
+          `Machine: ${JSON.stringify(machineInfo())}`,
+          "",
+        ].join("\n"),
+      );
+    }
+  } finally {
+    await stack.stop();
+  }
+  const written = existsSync(bridgeProfileDir) ? readdirSync(bridgeProfileDir).filter((f) => f.endsWith(".cpuprofile")) : [];
+  if (written.length) {
+    // tsx runs the bridge in a child process: both write a profile; the bridge's is the largest.
+    const largest = written.map((f) => join(bridgeProfileDir, f)).sort((a, b) => statSync(b).size - statSync(a).size)[0]!;
+    const profile = JSON.parse(readFileSync(largest, "utf8")) as CpuProfile;
+    writeFileSync(
+      join(outDir, "bridge.md"),
+      [
+        `# CPU profile: the bridge during \`npm run perf:profile -- ${subjects.join(" ")}\``,
+        "",
+        `The whole run (every subject above, warm-ups included). Raw profile: perf/results/tmp/${bridgeProfileDir.split("/").at(-1)}/.`,
+        "",
+        profileMarkdown(summarizeProfile(profile), 30, "the bridge's main thread"),
+      ].join("\n"),
+    );
+  } else console.log("the bridge wrote no CPU profile (it did not exit cleanly)");
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.stack : String(err));
+  process.exitCode = 1;
+});
