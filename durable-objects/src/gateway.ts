@@ -159,14 +159,15 @@ export class Gateway extends DurableObject<Env> {
     const shard = request.headers.get(GATEWAY_HEADERS.shard);
     if (shard) await this.rememberShard(shard);
     const userId = request.headers.get(GATEWAY_HEADERS.userId);
-    if (userId && this.socketsOf(userId).length >= this.maxSockets) {
+    const others = userId ? this.socketsOf(userId) : [];
+    if (userId && others.length >= this.maxSockets) {
       return Response.json(
         { error: { code: "too_many_connections", message: `at most ${this.maxSockets} open sockets per user; close another tab` } },
         { status: 429, headers: { "Retry-After": "5" } },
       );
     }
     const now = Date.now();
-    const liveFrom = userId ? await this.goOnline(userId) : 0;
+    const liveFrom = userId ? ((others.length ? this.liveStreamPosition(others) : undefined) ?? (await this.goOnline(userId))) : 0;
     const session: SocketSession = {
       userId,
       tokenExp: Number(request.headers.get(GATEWAY_HEADERS.tokenExp) ?? 0),
@@ -644,6 +645,23 @@ export class Gateway extends DurableObject<Env> {
       this.flows.set(ws, f);
     }
     return f;
+  }
+
+  /**
+   * Where the user's live stream on this shard stands, from the user's sockets already open here:
+   * the account pushes to this shard already (presence is per user, not per socket), so a further
+   * tab needs no presence call. Everything after the returned seq reaches the new socket live; an
+   * event pushed but still in flight has a higher seq and arrives live too; anything earlier is the
+   * client's to `resume`. Undefined when no open socket of the user carries a position.
+   */
+  private liveStreamPosition(sockets: WebSocket[]): number | undefined {
+    let position: number | undefined;
+    for (const ws of sockets) {
+      if (ws.readyState !== WebSocket.OPEN) continue;
+      const s = this.session(ws);
+      if (s?.userId) position = Math.max(position ?? 0, s.lastSent);
+    }
+    return position;
   }
 
   /** Tells the user's account that the user has a socket here; returns the seq the live stream starts after. */

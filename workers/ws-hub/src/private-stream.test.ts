@@ -113,6 +113,39 @@ describe("the private stream", () => {
   });
 });
 
+describe("a user's further tabs", () => {
+  it("a second socket joins the live stream where the first stands: later events arrive live on both, earlier ones by resume, each once", async () => {
+    await setPrice("BTCUSDT", "64000.00");
+    const user = await register();
+    const a = await connect(user);
+    await buy(user);
+    await buy(user);
+    const early = await events(a, 2);
+    a.send({ type: "ack", seq: early[1]!.seq });
+
+    // The second tab resumes from nothing, as a fresh tab does: what existed comes by replay, once.
+    const b = await connect(user);
+    b.send({ type: "resume", sessionId: "tab-second-01", lastSeq: 0 });
+    const replayed = await events(b, 2);
+    const resumed = await b.next(isType("resumed"));
+    expect(replayed.map((e) => e.seq)).toEqual(early.map((e) => e.seq));
+    expect(replayed.every((e) => e.replay === true)).toBe(true);
+    expect(resumed).toMatchObject({ replayed: 2, more: false });
+    b.send({ type: "ack", seq: early[1]!.seq });
+
+    // A later event arrives live on both tabs, once each.
+    await buy(user);
+    const [liveA] = await events(a, 1);
+    const [liveB] = await events(b, 1);
+    expect(liveB!.seq).toBe((early[1]!.seq as number) + 1);
+    expect(liveA!.seq).toBe(liveB!.seq);
+    expect(liveB!.replay).toBeUndefined();
+    b.send({ type: "ack", seq: liveB!.seq });
+    await sleep(100);
+    expect(b.frames.filter((f) => (f as Frame).type === "event")).toHaveLength(0);
+  });
+});
+
 describe("market-data windows", () => {
   it("sends a quiet channel's update at once and conflates a burst to the latest state per channel", async () => {
     const user = await register();
