@@ -95,15 +95,21 @@ export class LiveExecution {
     return this.ctx.storage.sql;
   }
 
+  /** The account's mode, read once per instance (only `setMode` changes it): every order asks. */
+  private modeCache: TradingMode | undefined;
+
   mode(): TradingMode {
+    if (this.modeCache) return this.modeCache;
     const row = this.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'trading_mode'").toArray()[0];
     const venue = row?.value.startsWith("live:") ? row.value.slice(5) : undefined;
-    return venue && (LIVE_VENUES as readonly string[]).includes(venue) ? { mode: "live", venue: venue as LiveVenue } : { mode: "paper" };
+    this.modeCache = venue && (LIVE_VENUES as readonly string[]).includes(venue) ? { mode: "live", venue: venue as LiveVenue } : { mode: "paper" };
+    return this.modeCache;
   }
 
   /** The caller (the edge) has checked that keys are stored for a live venue. */
   setMode(mode: TradingMode): TradingMode {
     const value = mode.mode === "live" ? `live:${mode.venue}` : "paper";
+    this.modeCache = undefined;
     this.sql.exec("INSERT INTO meta (key, value) VALUES ('trading_mode', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", value);
     this.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('settings.updated', ?, ?)", JSON.stringify({ tradingMode: mode }), Date.now());
     this.hooks.changed();
