@@ -435,6 +435,8 @@ export class UserAccount extends DurableObject<Env> {
           : null;
       const orderId = crypto.randomUUID();
       const userId = this.userId();
+      // A market order fills at once: its row is written once, already filled (the
+      // state machine still takes it pending_new -> filled).
       let row = this.insertOrder({
         id: orderId,
         clientOrderId: o.clientOrderId ?? null,
@@ -452,9 +454,9 @@ export class UserAccount extends DurableObject<Env> {
         brackets,
         signalConfidence: o.signal?.confidence ?? null,
         now,
-      });
+      }, o.type !== "market");
       if (o.type === "market") {
-        row = this.execute(row, qty, book, now, ledger);
+        row = this.execute(row, qty, book, now, ledger, undefined, true);
       } else if (o.type === "limit") {
         const m = marketableLimitFill(o.side, limitPrice!, qty, quote, units(rules.stepSize));
         const tif = o.timeInForce ?? "GTC";
@@ -1057,7 +1059,7 @@ export class UserAccount extends DurableObject<Env> {
    * orders of a closed position canceled). Runs inside the caller's transaction; `ledger` is
    * updated in place so later fills in the same transaction see it.
    */
-  private execute(order: OrderRow, qty: Units, price: Units, now: number, ledger: Ledger, effects: Effects = { register: [], cancel: [] }): OrderRow {
+  private execute(order: OrderRow, qty: Units, price: Units, now: number, ledger: Ledger, effects: Effects = { register: [], cancel: [] }, unsaved = false): OrderRow {
     const sql = this.ctx.storage.sql;
     const symbol = order.symbol;
     const current = ledger.positions.get(symbol) ?? { ...emptyPosition(symbol), mark: price };
@@ -1096,14 +1098,17 @@ export class UserAccount extends DurableObject<Env> {
     const avg = mulDiv(avgBefore * filledBefore + price * qty, 1n, filledAfter, "half-even");
     const event: OrderEvent = filledAfter === BigInt(order.qty) ? "fill" : "partial_fill";
     const status = transition(order.status, event);
-    sql.exec(
-      "UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, realized_pnl = ?, updated_at = ? WHERE id = ?",
-      status, filledAfter.toString(), avg.toString(), (BigInt(order.fee) + fee).toString(), (BigInt(order.realized_pnl) + fill.realizedPnl).toString(), now, order.id,
-    );
     const updated: OrderRow = {
       ...order, status, filled_qty: filledAfter.toString(), avg_price: avg.toString(), fee: (BigInt(order.fee) + fee).toString(),
       realized_pnl: (BigInt(order.realized_pnl) + fill.realizedPnl).toString(), updated_at: now,
     };
+    if (unsaved) this.writeNewOrder(updated);
+    else {
+      sql.exec(
+        "UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, realized_pnl = ?, updated_at = ? WHERE id = ?",
+        updated.status, updated.filled_qty, updated.avg_price, updated.fee, updated.realized_pnl, now, order.id,
+      );
+    }
     const view = orderView(updated);
     const userId = this.userId();
     const trade = { tradeId: fillId, orderId: order.id, userId, symbol, side: order.side, quantity: fmt(qty), price: fmt(price), fee: fmt(fee), feeAsset: USDT, realizedPnl: fmt(fill.realizedPnl), time: new Date(now).toISOString(), mode: "paper" };
@@ -1212,21 +1217,26 @@ export class UserAccount extends DurableObject<Env> {
     id: string; clientOrderId: string | null; symbol: string; side: Side; type: OrderType; qty: Units; price: Units | null; stopPrice: Units | null;
     callbackRate: Units | null; timeInForce: string | null; reduceOnly: boolean; parentId: string | null; ocoGroup: string | null; brackets: Brackets | null;
     signalConfidence: number | null; now: number;
-  }): OrderRow {
-    this.ctx.storage.sql.exec(
-      `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at,
-                           price, stop_price, callback_rate, time_in_force, reduce_only, parent_id, oco_group, brackets, signal_confidence)
-       VALUES (?, ?, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      o.id, o.clientOrderId, o.symbol, o.side, o.type, o.qty.toString(), o.now, o.now,
-      o.price?.toString() ?? null, o.stopPrice?.toString() ?? null, o.callbackRate?.toString() ?? null, o.timeInForce,
-      o.reduceOnly ? 1 : 0, o.parentId, o.ocoGroup, o.brackets ? JSON.stringify(o.brackets) : null, o.signalConfidence,
-    );
-    return {
+  }, persist = true): OrderRow {
+    const row: OrderRow = {
       seq: 0, id: o.id, client_order_id: o.clientOrderId, symbol: o.symbol, side: o.side, type: o.type, status: "pending_new", qty: o.qty.toString(), filled_qty: "0",
       avg_price: null, fee: "0", realized_pnl: "0", created_at: o.now, updated_at: o.now, price: o.price?.toString() ?? null, stop_price: o.stopPrice?.toString() ?? null,
       callback_rate: o.callbackRate?.toString() ?? null, time_in_force: (o.timeInForce as OrderRow["time_in_force"]) ?? null, reduce_only: o.reduceOnly ? 1 : 0,
       parent_id: o.parentId, oco_group: o.ocoGroup, brackets: o.brackets ? JSON.stringify(o.brackets) : null, version: 1, last_fire: 0, reason: null, signal_confidence: o.signalConfidence,
     };
+    if (persist) this.writeNewOrder(row);
+    return row;
+  }
+
+  /** One INSERT of an order row as it stands (a market order is written once, already filled). */
+  private writeNewOrder(r: OrderRow): void {
+    this.ctx.storage.sql.exec(
+      `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at,
+                           price, stop_price, callback_rate, time_in_force, reduce_only, parent_id, oco_group, brackets, signal_confidence)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      r.id, r.client_order_id, r.symbol, r.side, r.type, r.status, r.qty, r.filled_qty, r.avg_price, r.fee, r.realized_pnl, r.created_at, r.updated_at,
+      r.price, r.stop_price, r.callback_rate, r.time_in_force, r.reduce_only, r.parent_id, r.oco_group, r.brackets, r.signal_confidence,
+    );
   }
 
   private orderRecord(view: OrderView, userId: string) {
