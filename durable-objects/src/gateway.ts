@@ -167,7 +167,7 @@ export class Gateway extends DurableObject<Env> {
       );
     }
     const now = Date.now();
-    const liveFrom = userId ? ((others.length ? this.liveStreamPosition(others) : undefined) ?? (await this.goOnline(userId))) : 0;
+    const liveFrom = userId ? (this.liveStreamPosition(userId, others) ?? (await this.goOnline(userId))) : 0;
     const session: SocketSession = {
       userId,
       tokenExp: Number(request.headers.get(GATEWAY_HEADERS.tokenExp) ?? 0),
@@ -259,6 +259,8 @@ export class Gateway extends DurableObject<Env> {
    * been sent, in order; unacknowledged ones are scheduled for a resend.
    */
   async deliverEvents(input: { userId: string; events: StoredEvent[] }): Promise<{ sockets: number }> {
+    const pushed = input.events.at(-1)?.seq;
+    if (pushed !== undefined) this.pushedTo.set(input.userId, Math.max(this.pushedTo.get(input.userId) ?? 0, pushed));
     const sockets = this.socketsOf(input.userId);
     const now = Date.now();
     let resendAt: number | null = null;
@@ -648,20 +650,18 @@ export class Gateway extends DurableObject<Env> {
   }
 
   /**
-   * Where the user's live stream on this shard stands, from the user's sockets already open here:
-   * the account pushes to this shard already (presence is per user, not per socket), so a further
-   * tab needs no presence call. Everything after the returned seq reaches the new socket live; an
-   * event pushed but still in flight has a higher seq and arrives live too; anything earlier is the
-   * client's to `resume`. Undefined when no open socket of the user carries a position.
+   * Where the user's live stream on this shard stands, when another socket of the user is open
+   * here: the account already pushes to this shard (presence is per user, not per socket), so a
+   * further tab needs no presence call. The position is the highest seq the account has pushed
+   * here (not what any socket took: a socket that never acknowledges stops taking events, and a
+   * reconnecting one would miss them). Everything after it reaches the new socket live — a push
+   * still in flight carries higher seqs — and everything up to it is the client's to `resume`.
+   * Undefined (ask the account) after a wake-up from hibernation or with no open socket.
    */
-  private liveStreamPosition(sockets: WebSocket[]): number | undefined {
-    let position: number | undefined;
-    for (const ws of sockets) {
-      if (ws.readyState !== WebSocket.OPEN) continue;
-      const s = this.session(ws);
-      if (s?.userId) position = Math.max(position ?? 0, s.lastSent);
-    }
-    return position;
+  private liveStreamPosition(userId: string, sockets: WebSocket[]): number | undefined {
+    const position = this.pushedTo.get(userId);
+    if (position === undefined) return undefined;
+    return sockets.some((ws) => ws.readyState === WebSocket.OPEN && this.session(ws)?.userId === userId) ? position : undefined;
   }
 
   /** Tells the user's account that the user has a socket here; returns the seq the live stream starts after. */
@@ -669,7 +669,9 @@ export class Gateway extends DurableObject<Env> {
     const shard = await this.getShardName();
     if (!shard) return 0;
     try {
-      return (await this.env.USER_ACCOUNT.getByName(userId).presence({ shard, online: true })).lastSeq;
+      const { lastSeq } = await this.env.USER_ACCOUNT.getByName(userId).presence({ shard, online: true });
+      this.pushedTo.set(userId, Math.max(this.pushedTo.get(userId) ?? 0, lastSeq));
+      return lastSeq;
     } catch {
       return 0;
     }
@@ -681,12 +683,15 @@ export class Gateway extends DurableObject<Env> {
     this.pendingMd.delete(ws);
     await this.updateInterest(ws);
     if (s?.userId && this.socketsOf(s.userId).filter((o) => o !== ws && o.readyState === WebSocket.OPEN).length === 0) {
+      this.pushedTo.delete(s.userId);
       const shard = await this.getShardName();
       if (shard) await this.env.USER_ACCOUNT.getByName(s.userId).presence({ shard, online: false }).catch(() => undefined);
     }
   }
 
   private lateAuth: Set<WebSocket> | undefined;
+  /** Per user with a socket here: the highest seq of the account's live stream pushed to this shard (this instance's memory). */
+  private readonly pushedTo = new Map<string, number>();
 
   /** Sockets that authenticated by frame (they carry no user tag); rebuilt once after a wake-up. */
   private lateAuthed(): Set<WebSocket> {

@@ -15,6 +15,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { crosses, fmt, KlineUpdate, TickerUpdate, trail, units, type KlineInterval, type MarketUpdate, type SignalUpdate, type Tick, type TriggerSpec } from "@bot-core/core";
 import type { Env } from "../../workers/api/src/env";
+import { SingleFlight } from "./single-flight";
 import { migrate, type Migration } from "./sql-migrations";
 import type { SignalDelivery } from "./account/bot";
 import { specFromWire, wireFromSpec, wireFromTick, type FireResult, type TickWire, type TriggerWire } from "./trigger-wire";
@@ -84,7 +85,7 @@ export class SymbolHub extends DurableObject<Env> {
   private lastTicker: TickerUpdate | null = null;
   private lastSignal: SignalUpdate | null = null;
   private botAccounts = new Set<string>();
-  private delivering: Promise<void> | undefined;
+  private readonly signalDeliveries = new SingleFlight();
   private lastPersistedAt = 0;
   private liveKlines = new Map<KlineInterval, KlineUpdate>();
   private triggers = new Map<string, TriggerState>();
@@ -255,43 +256,38 @@ export class SymbolHub extends DurableObject<Env> {
    * one is retried by the alarm, up to BOT_MAX_ATTEMPTS.
    */
   private deliverSignals(): Promise<void> {
-    this.delivering ??= (async () => {
+    return this.signalDeliveries.run(async () => {
       const sql = this.ctx.storage.sql;
-      try {
-        let failed = false;
-        for (let round = 0; round < 20; round++) {
-          const rows = sql
-            .exec<{ signal_id: string; user_id: string; attempts: number; delivery: string }>(
-              "SELECT d.signal_id, d.user_id, d.attempts, s.delivery FROM bot_deliveries d JOIN bot_signals s ON s.id = d.signal_id WHERE d.attempts < ? ORDER BY d.rowid LIMIT 64",
-              BOT_MAX_ATTEMPTS,
-            )
-            .toArray();
-          if (rows.length === 0) break;
-          let next = 0;
-          const worker = async () => {
-            while (next < rows.length) {
-              const r = rows[next++]!;
-              try {
-                await this.env.USER_ACCOUNT.getByName(r.user_id).onSignal(JSON.parse(r.delivery) as SignalDelivery);
-                sql.exec("DELETE FROM bot_deliveries WHERE signal_id = ? AND user_id = ?", r.signal_id, r.user_id);
-              } catch (err) {
-                failed = true;
-                sql.exec("UPDATE bot_deliveries SET attempts = attempts + 1 WHERE signal_id = ? AND user_id = ?", r.signal_id, r.user_id);
-                if (r.attempts + 1 >= BOT_MAX_ATTEMPTS) console.error(JSON.stringify({ level: "error", msg: "signal delivery given up", signalId: r.signal_id, error: String(err) }));
-              }
+      let failed = false;
+      for (let round = 0; round < 20; round++) {
+        const rows = sql
+          .exec<{ signal_id: string; user_id: string; attempts: number; delivery: string }>(
+            "SELECT d.signal_id, d.user_id, d.attempts, s.delivery FROM bot_deliveries d JOIN bot_signals s ON s.id = d.signal_id WHERE d.attempts < ? ORDER BY d.rowid LIMIT 64",
+            BOT_MAX_ATTEMPTS,
+          )
+          .toArray();
+        if (rows.length === 0) break;
+        let next = 0;
+        const worker = async () => {
+          while (next < rows.length) {
+            const r = rows[next++]!;
+            try {
+              await this.env.USER_ACCOUNT.getByName(r.user_id).onSignal(JSON.parse(r.delivery) as SignalDelivery);
+              sql.exec("DELETE FROM bot_deliveries WHERE signal_id = ? AND user_id = ?", r.signal_id, r.user_id);
+            } catch (err) {
+              failed = true;
+              sql.exec("UPDATE bot_deliveries SET attempts = attempts + 1 WHERE signal_id = ? AND user_id = ?", r.signal_id, r.user_id);
+              if (r.attempts + 1 >= BOT_MAX_ATTEMPTS) console.error(JSON.stringify({ level: "error", msg: "signal delivery given up", signalId: r.signal_id, error: String(err) }));
             }
-          };
-          await Promise.all(Array.from({ length: Math.min(BOT_FANOUT_CONCURRENCY, rows.length) }, worker));
-          if (failed) break;
-        }
-        sql.exec("DELETE FROM bot_deliveries WHERE attempts >= ?", BOT_MAX_ATTEMPTS);
-        sql.exec("DELETE FROM bot_signals WHERE id NOT IN (SELECT signal_id FROM bot_deliveries)");
-        if (failed) await this.ctx.storage.setAlarm(Date.now() + FIRE_RETRY_MS);
-      } finally {
-        this.delivering = undefined;
+          }
+        };
+        await Promise.all(Array.from({ length: Math.min(BOT_FANOUT_CONCURRENCY, rows.length) }, worker));
+        if (failed) break;
       }
-    })();
-    return this.delivering;
+      sql.exec("DELETE FROM bot_deliveries WHERE attempts >= ?", BOT_MAX_ATTEMPTS);
+      sql.exec("DELETE FROM bot_signals WHERE id NOT IN (SELECT signal_id FROM bot_deliveries)");
+      if (failed) await this.ctx.storage.setAlarm(Date.now() + FIRE_RETRY_MS);
+    });
   }
 
   /** Arms `spec` unless the same or a newer version is armed; the fire count carries over (fire numbers never repeat). */

@@ -80,6 +80,7 @@ import { bridgeFetch } from "./bridge-fetch";
 import { rateLimitsOf } from "../../workers/api/src/middleware/rate-limit";
 import { LiveExecution, type ExecutionReport, type TradingMode } from "./account/live-execution";
 import { migrate } from "./sql-migrations";
+import { SingleFlight } from "./single-flight";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
 
 export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, PositionView, RateLimits, TradeView } from "./account/views";
@@ -196,15 +197,15 @@ export class UserAccount extends DurableObject<Env> {
   /** Request buckets live in memory: an evicted account was idle, and a fresh bucket is full. */
   private requestBuckets = new Map<string, BucketState>();
   private userIdCache: string | undefined;
-  private flushing: Promise<void> | undefined;
+  private readonly triggerSyncs = new SingleFlight();
   private triggerSyncDirty: boolean | undefined;
   private settingsCache: Settings | undefined;
   /** Settings and balance rows exist (they are never deleted). */
   private ledgerReady = false;
   /** The gateway shard holding the user's sockets, or null when none is open (cached `meta` rows). */
   private presenceCache: { shard: string | null; delivered: number } | undefined;
-  private pushing: Promise<void> | undefined;
-  private draining: Promise<void> | undefined;
+  private readonly pushes = new SingleFlight();
+  private readonly drains = new SingleFlight();
   private drainBackoffMs = 0;
   /** The alarm this instance set (alarms are one per DO: never postpone an earlier one). */
   private alarmAt: number | undefined;
@@ -688,7 +689,7 @@ export class UserAccount extends DurableObject<Env> {
     if (this.hasPendingTriggerSync()) await this.flushTriggerSync();
     if (this.bot().hasPendingSync()) await this.bot().flushSync();
     this.pushEvents();
-    await this.pushing;
+    await this.pushes.current;
     await this.live.flush();
     await this.drainOutbox();
   }
@@ -734,38 +735,33 @@ export class UserAccount extends DurableObject<Env> {
    * upserts are idempotent by record id and version (the row id). Failures back off 1 s → 60 s.
    */
   private drainOutbox(): Promise<void> {
-    this.draining ??= (async () => {
-      try {
-        for (let round = 0; round < 10; round++) {
-          const rows = this.ctx.storage.sql
-            .exec<{ id: number; kind: string; record_id: string; payload: string; ts: number }>("SELECT id, kind, record_id, payload, ts FROM outbox ORDER BY id LIMIT ?", DRAIN_MAX_RECORDS)
-            .toArray();
-          if (rows.length === 0) {
-            this.drainBackoffMs = 0;
-            return;
-          }
-          const records: Array<{ outboxId: number; kind: string; recordId: string; payload: unknown; ts: number }> = [];
-          for (const row of rows) {
-            const rowRecords = this.outboxRecordsOf(row);
-            if (records.length > 0 && records.length + rowRecords.length > DRAIN_MAX_RECORDS) break;
-            records.push(...rowRecords.map((r) => ({ outboxId: row.id, kind: r.kind, recordId: r.recordId, payload: r.payload, ts: row.ts })));
-          }
-          const lastRow = records.at(-1)?.outboxId ?? rows[0]!.id;
-          const acked = records.length === 0 ? lastRow : await this.postRecords(records);
-          if (acked === null) {
-            this.drainBackoffMs = Math.min(DRAIN_MAX_BACKOFF_MS, Math.max(1000, this.drainBackoffMs * 2));
-            await this.wakeAt(Date.now() + this.drainBackoffMs);
-            return;
-          }
+    return this.drains.run(async () => {
+      for (let round = 0; round < 10; round++) {
+        const rows = this.ctx.storage.sql
+          .exec<{ id: number; kind: string; record_id: string; payload: string; ts: number }>("SELECT id, kind, record_id, payload, ts FROM outbox ORDER BY id LIMIT ?", DRAIN_MAX_RECORDS)
+          .toArray();
+        if (rows.length === 0) {
           this.drainBackoffMs = 0;
-          this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id <= ?", Math.min(acked, lastRow));
+          return;
         }
-        await this.wakeAt(Date.now() + DRAIN_DELAY_MS);
-      } finally {
-        this.draining = undefined;
+        const records: Array<{ outboxId: number; kind: string; recordId: string; payload: unknown; ts: number }> = [];
+        for (const row of rows) {
+          const rowRecords = this.outboxRecordsOf(row);
+          if (records.length > 0 && records.length + rowRecords.length > DRAIN_MAX_RECORDS) break;
+          records.push(...rowRecords.map((r) => ({ outboxId: row.id, kind: r.kind, recordId: r.recordId, payload: r.payload, ts: row.ts })));
+        }
+        const lastRow = records.at(-1)?.outboxId ?? rows[0]!.id;
+        const acked = records.length === 0 ? lastRow : await this.postRecords(records);
+        if (acked === null) {
+          this.drainBackoffMs = Math.min(DRAIN_MAX_BACKOFF_MS, Math.max(1000, this.drainBackoffMs * 2));
+          await this.wakeAt(Date.now() + this.drainBackoffMs);
+          return;
+        }
+        this.drainBackoffMs = 0;
+        this.ctx.storage.sql.exec("DELETE FROM outbox WHERE id <= ?", Math.min(acked, lastRow));
       }
-    })();
-    return this.draining;
+      await this.wakeAt(Date.now() + DRAIN_DELAY_MS);
+    });
   }
 
   /** The records of one outbox row (rows written before v6 carried one trade event: converted). */
@@ -860,8 +856,8 @@ export class UserAccount extends DurableObject<Env> {
    */
   private pushEvents(): void {
     this.scheduleDrain();
-    if (this.presenceState().shard === null || this.pushing) return;
-    this.pushing = (async () => {
+    if (this.presenceState().shard === null) return;
+    void this.pushes.run(async () => {
       try {
         for (let round = 0; round < 20; round++) {
           const p = this.presenceState();
@@ -875,10 +871,8 @@ export class UserAccount extends DurableObject<Env> {
         }
       } catch {
         await this.wakeAt(Date.now() + 1000);
-      } finally {
-        this.pushing = undefined;
       }
-    })();
+    });
   }
 
   riskSettings(): RiskSettings & { maxLeverage: number } {
@@ -1308,36 +1302,31 @@ export class UserAccount extends DurableObject<Env> {
    * its hub confirmed it and nothing replaced it meanwhile. On failure the alarm retries.
    */
   private flushTriggerSync(): Promise<void> {
-    this.flushing ??= (async () => {
-      try {
-        const rows = this.ctx.storage.sql
-          .exec<{ order_id: string; symbol: string; op: "register" | "remove"; spec: string | null; created_at: number }>("SELECT * FROM trigger_sync")
-          .toArray();
-        const bySymbol = new Map<string, typeof rows>();
-        for (const r of rows) bySymbol.set(r.symbol, [...(bySymbol.get(r.symbol) ?? []), r]);
-        let failed = false;
-        await Promise.all(
-          [...bySymbol].map(async ([symbol, list]) => {
-            try {
-              const hub = this.env.SYMBOL_HUB.getByName(symbol);
-              const register = list.filter((r) => r.op === "register").map((r) => JSON.parse(r.spec!) as TriggerWire);
-              const remove = list.filter((r) => r.op === "remove").map((r) => r.order_id);
-              await hub.syncTriggers({ register, remove });
-              for (const r of list) {
-                this.ctx.storage.sql.exec("DELETE FROM trigger_sync WHERE order_id = ? AND op = ? AND created_at = ? AND spec IS ?", r.order_id, r.op, r.created_at, r.spec);
-              }
-            } catch {
-              failed = true;
+    return this.triggerSyncs.run(async () => {
+      const rows = this.ctx.storage.sql
+        .exec<{ order_id: string; symbol: string; op: "register" | "remove"; spec: string | null; created_at: number }>("SELECT * FROM trigger_sync")
+        .toArray();
+      const bySymbol = new Map<string, typeof rows>();
+      for (const r of rows) bySymbol.set(r.symbol, [...(bySymbol.get(r.symbol) ?? []), r]);
+      let failed = false;
+      await Promise.all(
+        [...bySymbol].map(async ([symbol, list]) => {
+          try {
+            const hub = this.env.SYMBOL_HUB.getByName(symbol);
+            const register = list.filter((r) => r.op === "register").map((r) => JSON.parse(r.spec!) as TriggerWire);
+            const remove = list.filter((r) => r.op === "remove").map((r) => r.order_id);
+            await hub.syncTriggers({ register, remove });
+            for (const r of list) {
+              this.ctx.storage.sql.exec("DELETE FROM trigger_sync WHERE order_id = ? AND op = ? AND created_at = ? AND spec IS ?", r.order_id, r.op, r.created_at, r.spec);
             }
-          }),
-        );
-        this.triggerSyncDirty = undefined;
-        if (failed || this.hasPendingTriggerSync()) await this.wakeAt(Date.now() + TRIGGER_SYNC_RETRY_MS);
-      } finally {
-        this.flushing = undefined;
-      }
-    })();
-    return this.flushing;
+          } catch {
+            failed = true;
+          }
+        }),
+      );
+      this.triggerSyncDirty = undefined;
+      if (failed || this.hasPendingTriggerSync()) await this.wakeAt(Date.now() + TRIGGER_SYNC_RETRY_MS);
+    });
   }
 
   private fireResult(done: boolean, effects: Effects, stale = false): FireResult {

@@ -31,6 +31,7 @@ import {
   type SignalUpdate,
 } from "@bot-core/core";
 import type { OrderResult } from "./views";
+import { SingleFlight } from "../single-flight";
 
 /** A signal older than this (from its candle's close) is not traded. */
 export const MAX_SIGNAL_AGE_MS = 60_000;
@@ -115,7 +116,7 @@ const decisionView = (r: DecisionRow): BotDecisionView => ({
 });
 
 export class AccountBot {
-  #syncing: Promise<void> | undefined;
+  readonly #syncs = new SingleFlight();
   /** Decisions under way (placeOrder awaits the trigger books): a concurrent delivery of the same signal waits for it. */
   readonly #deciding = new Map<string, Promise<{ decision: BotDecisionView; replayed: boolean }>>();
 
@@ -237,27 +238,22 @@ export class AccountBot {
 
   /** Tells the hubs about switches that changed; a row goes only when its hub confirmed it. On failure the alarm retries. */
   flushSync(): Promise<void> {
-    this.#syncing ??= (async () => {
-      try {
-        const rows = this.storage.sql.exec<{ symbol: string; op: "register" | "remove"; created_at: number }>("SELECT symbol, op, created_at FROM bot_sync").toArray();
-        let failed = false;
-        await Promise.all(
-          rows.map(async (r) => {
-            try {
-              const userId = this.deps.userId();
-              await this.deps.hub(r.symbol).syncBotAccounts(r.op === "register" ? { register: [userId], remove: [] } : { register: [], remove: [userId] });
-              this.storage.sql.exec("DELETE FROM bot_sync WHERE symbol = ? AND op = ? AND created_at = ?", r.symbol, r.op, r.created_at);
-            } catch {
-              failed = true;
-            }
-          }),
-        );
-        if (failed) await this.deps.wakeAt(this.#now() + SYNC_RETRY_MS);
-      } finally {
-        this.#syncing = undefined;
-      }
-    })();
-    return this.#syncing;
+    return this.#syncs.run(async () => {
+      const rows = this.storage.sql.exec<{ symbol: string; op: "register" | "remove"; created_at: number }>("SELECT symbol, op, created_at FROM bot_sync").toArray();
+      let failed = false;
+      await Promise.all(
+        rows.map(async (r) => {
+          try {
+            const userId = this.deps.userId();
+            await this.deps.hub(r.symbol).syncBotAccounts(r.op === "register" ? { register: [userId], remove: [] } : { register: [], remove: [userId] });
+            this.storage.sql.exec("DELETE FROM bot_sync WHERE symbol = ? AND op = ? AND created_at = ?", r.symbol, r.op, r.created_at);
+          } catch {
+            failed = true;
+          }
+        }),
+      );
+      if (failed) await this.deps.wakeAt(this.#now() + SYNC_RETRY_MS);
+    });
   }
 
   #now(): number {

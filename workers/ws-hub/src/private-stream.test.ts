@@ -55,6 +55,20 @@ describe("the private stream", () => {
     socket.send({ type: "ack", seq: seqs[1] });
   });
 
+  it("keeps pushing live after the account's alarm ran with nothing to push (the stream once stopped there for good)", async () => {
+    await setPrice("BTCUSDT", "64000.00");
+    const user = await register();
+    const socket = await connect(user);
+    await buy(user);
+    const [first] = await events(socket, 1);
+    socket.send({ type: "ack", seq: first!.seq });
+    await sleep(1500); // the account's outbox alarm (1 s after the order) runs and finds no event to push
+    await buy(user);
+    const [second] = await events(socket, 1);
+    expect(second!.seq).toBe((first!.seq as number) + 1);
+    expect(second!.replay).toBeUndefined();
+  });
+
   it("resends an unacknowledged fill 3 times, then waits for the client's resume", async () => {
     await setPrice("BTCUSDT", "64000.00");
     const user = await register();
@@ -143,6 +157,30 @@ describe("a user's further tabs", () => {
     b.send({ type: "ack", seq: liveB!.seq });
     await sleep(100);
     expect(b.frames.filter((f) => (f as Frame).type === "event")).toHaveLength(0);
+  });
+});
+
+describe("a reconnect while another socket of the user stays open", () => {
+  it("replays the fills made while the reconnecting socket was away, even when the open socket never acknowledges", async () => {
+    await setPrice("BTCUSDT", "64000.00");
+    const user = await register();
+    const silent = await connect(user); // never acknowledges anything
+    const b = await connect(user);
+    await buy(user);
+    const [first] = await events(b, 1);
+    b.send({ type: "ack", seq: first!.seq });
+    await silent.next(isType("event"));
+    await sleep(1200); // the silent socket's resends (40, 80, 160 ms …) run out by the gateway's own alarm
+    b.ws.close(1000);
+    await sleep(50);
+    for (let i = 0; i < 2; i++) expect((await buy(user)).status).toBe(201);
+    await sleep(50);
+
+    const again = await connect(user);
+    again.send({ type: "resume", sessionId: "tab-again-01", lastSeq: first!.seq });
+    const replay = await events(again, 2);
+    expect(replay.map((e) => e.seq)).toEqual([(first!.seq as number) + 1, (first!.seq as number) + 2]);
+    expect(await again.next(isType("resumed"))).toMatchObject({ replayed: 2, more: false });
   });
 });
 
