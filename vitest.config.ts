@@ -6,6 +6,7 @@ export default defineConfig({
     projects: [
       "./packages/core/vitest.config.ts",
       "./packages/analysis/vitest.config.ts",
+      "./packages/realtime-client/vitest.config.ts",
       "./ml/vitest.config.ts",
       "./vitest.edge.config.ts",
       "./containers/exchange-bridge/vitest.config.ts",

@@ -72,7 +72,7 @@ stage("chromium (browser tests)", () => {
 });
 
 stage("typecheck", () =>
-  ["tsconfig.json", "packages/analysis/tsconfig.json", "ml/tsconfig.json", "containers/exchange-bridge/tsconfig.json", "web/tsconfig.json", "e2e/tsconfig.json", "perf/tsconfig.json", "perf/k6/tsconfig.json", "perf/k6/tsconfig.test.json", "scripts/tsconfig.json"].every((p) =>
+  ["tsconfig.json", "packages/analysis/tsconfig.json", "packages/realtime-client/tsconfig.json", "ml/tsconfig.json", "containers/exchange-bridge/tsconfig.json", "web/tsconfig.json", "e2e/tsconfig.json", "perf/tsconfig.json", "perf/k6/tsconfig.json", "perf/k6/tsconfig.test.json", "scripts/tsconfig.json"].every((p) =>
     run([bin("typescript", "bin/tsc"), "-p", p]),
   ),
 );

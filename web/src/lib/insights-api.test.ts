@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseAnalysis, parseDecisions, parsePerfHistory, parseStats, parseSwitches } from "./insights-api";
+import { parseAnalysis, parseDecisions, parsePerfHistory, parseStats, parseSwitches, parseBotSymbols } from "./insights-api";
 
 describe("insight parsers (shapes still moving: tolerant, never throwing)", () => {
   it("reads the bridge's signal (packages/analysis Signal) and a flat body", () => {
@@ -40,5 +40,15 @@ describe("insight parsers (shapes still moving: tolerant, never throwing)", () =
   it("reads the bot's switches and decisions", () => {
     expect(parseSwitches({ autoTrading: { BTCUSDT: true, ETHUSDT: false, X: "yes" } })).toEqual({ BTCUSDT: true, ETHUSDT: false });
     expect(parseDecisions({ decisions: [{ time: "t", symbol: "BTCUSDT", taken: false, reason: "confidence 0.6 < 0.7" }] })).toEqual([{ time: "t", symbol: "BTCUSDT", action: "skipped", reason: "confidence 0.6 < 0.7" }]);
+  });
+
+  it("reads the bot's per-symbol settings, leaving out malformed entries", () => {
+    expect(
+      parseBotSymbols({
+        autoTrading: { BTCUSDT: true },
+        symbols: { BTCUSDT: { enabled: true, minConfidence: 0.8, quoteAmount: "50" }, ETHUSDT: { enabled: false, minConfidence: 0.7, quoteAmount: null }, SOLUSDT: { enabled: "yes", minConfidence: 0.7 } },
+      }),
+    ).toEqual({ BTCUSDT: { enabled: true, minConfidence: 0.8, quoteAmount: "50" }, ETHUSDT: { enabled: false, minConfidence: 0.7, quoteAmount: null } });
+    expect(parseBotSymbols(null)).toEqual({});
   });
 });

@@ -8,6 +8,7 @@
  *   GET  /api/bot/decisions                          GET /api/performance/stats, /history
  *   PUT  /api/exchange/keys {venue, apiKey, apiSecret}  (write-only: never read back)
  */
+import type { BotSymbolPatch, BotSymbolSettings } from "@bot-core/core";
 import type { ApiClient } from "./api";
 import { optional, type Optional } from "./trading-api";
 
@@ -139,6 +140,17 @@ export function parseSwitches(body: unknown): BotSwitches {
   return Object.fromEntries(Object.entries(src).filter(([, v]) => typeof v === "boolean")) as BotSwitches;
 }
 
+/** Per-symbol bot settings (`symbols` of GET/PUT /api/bot/settings); malformed entries are left out. */
+export function parseBotSymbols(body: unknown): Record<string, BotSymbolSettings> {
+  const src = isObj(body) && isObj(body.symbols) ? body.symbols : {};
+  const out: Record<string, BotSymbolSettings> = {};
+  for (const [symbol, v] of Object.entries(src)) {
+    if (!isObj(v) || typeof v.enabled !== "boolean" || num(v.minConfidence) === undefined) continue;
+    out[symbol] = { enabled: v.enabled, minConfidence: num(v.minConfidence) as number, quoteAmount: typeof v.quoteAmount === "string" ? v.quoteAmount : null };
+  }
+  return out;
+}
+
 export function insightEndpoints(api: ApiClient) {
   const auth = { auth: true } as const;
   return {
@@ -146,6 +158,8 @@ export function insightEndpoints(api: ApiClient) {
     botSettings: (): Promise<Optional<unknown>> => optional(() => api.get<unknown>("/api/bot/settings", auth)),
     setBotSwitch: (symbol: string, enabled: boolean): Promise<Optional<unknown>> =>
       optional(() => api.put<unknown>("/api/bot/settings", { autoTrading: { [symbol]: enabled } }, auth)),
+    setBotSymbol: (symbol: string, patch: BotSymbolPatch): Promise<Optional<unknown>> =>
+      optional(() => api.put<unknown>("/api/bot/settings", { symbols: { [symbol]: patch } }, auth)),
     decisions: (): Promise<Optional<unknown>> => optional(() => api.get<unknown>("/api/bot/decisions", auth)),
     perfStats: (): Promise<Optional<unknown>> => optional(() => api.get<unknown>("/api/performance/stats", auth)),
     perfHistory: (): Promise<Optional<unknown>> => optional(() => api.get<unknown>("/api/performance/history", auth)),

@@ -4,6 +4,7 @@
  */
 import { createResource, createSignal, createUniqueId, onMount, Show, type JSX } from "solid-js";
 import type { RiskSettings } from "@bot-core/core";
+import { describedBy, FieldError } from "../components/FieldError";
 import { NotAvailable } from "../components/NotAvailable";
 import { Skeleton } from "../components/Skeleton";
 import { ApiError } from "../lib/api";
@@ -93,15 +94,6 @@ export default function SettingsPage(): JSX.Element {
     }
   }
 
-  const err = (name: keyof ReturnType<typeof validateSettings>) => (
-    <Show when={errors()[name]}>
-      {(m) => (
-        <p id={`${id}-${name}-error`} class="field-error">
-          {m()}
-        </p>
-      )}
-    </Show>
-  );
   const numField = (name: "leverage" | "maxOpenPositions" | "riskPerTradePct" | "dailyLossLimitPct", label: string, value: string, hint: string) => (
     <div class="field">
       <label for={`${id}-${name}`}>{label}</label>
@@ -111,12 +103,12 @@ export default function SettingsPage(): JSX.Element {
         inputmode="decimal"
         value={value}
         aria-invalid={errors()[name] ? "true" : undefined}
-        aria-describedby={`${id}-${name}-hint${errors()[name] ? ` ${id}-${name}-error` : ""}`}
+        aria-describedby={describedBy(`${id}-${name}-hint`, errors()[name] && `${id}-${name}-error`)}
       />
       <p id={`${id}-${name}-hint`} class="hint">
         {hint}
       </p>
-      {err(name)}
+      <FieldError id={`${id}-${name}-error`} message={errors()[name]} />
     </div>
   );
 

@@ -6,6 +6,7 @@
 import { createEffect, createSignal, createUniqueId, For, on, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { PlaceableOrderType } from "@bot-core/core";
 import { ORDER_TYPES, SYMBOL_NAMES, TIME_IN_FORCE } from "../lib/instruments";
+import { describedBy, FieldError } from "../components/FieldError";
 import { PriceDisplay } from "../components/PriceDisplay";
 import { ApiError } from "../lib/api";
 import { useLive } from "../lib/live";
@@ -126,7 +127,7 @@ export default function TradePage(_props: PageProps): JSX.Element {
         autocomplete="off"
         value={values()[name]}
         aria-invalid={errors()[name] ? "true" : undefined}
-        aria-describedby={[errors()[name] ? `${id}-${name}-error` : "", opts.hint ? `${id}-${name}-hint` : ""].filter(Boolean).join(" ") || undefined}
+        aria-describedby={describedBy(errors()[name] && `${id}-${name}-error`, opts.hint && `${id}-${name}-hint`)}
         onInput={(e) => set(name, e.currentTarget.value)}
       />
       <Show when={opts.hint}>
@@ -134,13 +135,7 @@ export default function TradePage(_props: PageProps): JSX.Element {
           {opts.hint}
         </p>
       </Show>
-      <Show when={errors()[name]}>
-        {(m) => (
-          <p id={`${id}-${name}-error`} class="field-error">
-            {m()}
-          </p>
-        )}
-      </Show>
+      <FieldError id={`${id}-${name}-error`} message={errors()[name]} />
     </div>
   );
 
