@@ -79,6 +79,7 @@ import {
 import { bridgeFetch } from "./bridge-fetch";
 import { rateLimitsOf } from "../../workers/api/src/middleware/rate-limit";
 import { LiveExecution, type ExecutionReport, type TradingMode } from "./account/live-execution";
+import type { LiveAccountView } from "./account/live-ledger";
 import { migrate } from "./sql-migrations";
 import { SingleFlight } from "./single-flight";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
@@ -952,19 +953,19 @@ export class UserAccount extends DurableObject<Env> {
     return this.placeOrder({ ...rest, order: { symbol, side: long ? "sell" : "buy", type: "market", quantity: fmt(abs(position.qty)), reduceOnly: true } });
   }
 
-  /** Fills (the trade history), newest first, by symbol and time; `before` is the cursor. */
-  history(options: { limit: number; before?: number; symbol?: string; from?: number; to?: number }): { trades: TradeView[]; nextCursor: string | null } {
+  /** Fills (the trade history), newest first, by symbol, time and ledger (paper/live; both when omitted); `before` is the cursor. */
+  history(options: { limit: number; before?: number; symbol?: string; from?: number; to?: number; mode?: "paper" | "live" }): { trades: Array<TradeView & { mode: "paper" | "live"; feeAsset: string }>; nextCursor: string | null } {
     const limit = Math.max(1, Math.min(100, options.limit));
     const rows = this.ctx.storage.sql
-      .exec<FillRow & { rid: number }>(
+      .exec<FillRow & { rid: number; mode: "paper" | "live"; fee_asset: string }>(
         `SELECT rowid AS rid, * FROM fills
-         WHERE rowid < ? AND (? IS NULL OR symbol = ?) AND ts >= ? AND ts <= ?
+         WHERE rowid < ? AND (? IS NULL OR symbol = ?) AND ts >= ? AND ts <= ? AND (? IS NULL OR mode = ?)
          ORDER BY rowid DESC LIMIT ?`,
-        options.before ?? Number.MAX_SAFE_INTEGER, options.symbol ?? null, options.symbol ?? null, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER, limit + 1,
+        options.before ?? Number.MAX_SAFE_INTEGER, options.symbol ?? null, options.symbol ?? null, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER, options.mode ?? null, options.mode ?? null, limit + 1,
       )
       .toArray();
     const page = rows.slice(0, limit);
-    return { trades: page.map(tradeView), nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null };
+    return { trades: page.map((r) => ({ ...tradeView(r), mode: r.mode, feeAsset: r.fee_asset })), nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null };
   }
 
   getOrder(orderId: string): OrderView | null {
@@ -1004,6 +1005,11 @@ export class UserAccount extends DurableObject<Env> {
       });
     }
     return this.accountView();
+  }
+
+  /** The live ledger (positions from live fills, realized PnL, fees per asset), marked to the hubs' last prices. */
+  async liveAccount(): Promise<LiveAccountView> {
+    return this.live.account();
   }
 
   private accountView(): AccountView {
@@ -1456,8 +1462,11 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Working orders, with what their margin needs (the order-margin part of free margin). */
   private workingRows(): Array<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">> {
+    // Live orders reserve nothing here: their money is at the venue, not in the paper wallet.
     return this.ctx.storage.sql
-      .exec<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">>(`SELECT reduce_only, qty, filled_qty, price, stop_price FROM orders WHERE status IN ${WORKING}`)
+      .exec<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">>(
+        `SELECT reduce_only, qty, filled_qty, price, stop_price FROM orders WHERE status IN ${WORKING} AND NOT EXISTS (SELECT 1 FROM live_orders l WHERE l.order_id = orders.id)`,
+      )
       .toArray();
   }
 

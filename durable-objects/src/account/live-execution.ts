@@ -14,12 +14,14 @@
  * a fill is applied once by its venue trade id (`live_fills`), moves the order through core's
  * state machine and emits the same `order.filled` event as a paper fill; status-only updates
  * accept, cancel, expire or reject the order. Live fills do not touch the paper ledger (balance,
- * positions): the venue's account is the truth for live money.
+ * positions): they build the live ledger (account/live-ledger.ts: positions, realized PnL, fees
+ * in the venue's fee asset); the venue's account is the truth for live balances.
  */
 import { fmt, mulDiv, transition, units, type OrderEvent, type OrderStatus, type RuleViolation } from "@bot-core/core";
 import { z } from "zod";
 import type { Env } from "../../../workers/api/src/env";
 import { bridgeFetch } from "../bridge-fetch";
+import { LiveLedger, type LiveAccountView } from "./live-ledger";
 import { checkVenueFilters, venueRules, VenueRulesUnavailableError } from "./venue-rules";
 import { orderView, type Admission, type Failure, type OrderResult, type OrderRow, type OrderView, type RateLimits } from "./views";
 import type { PlaceOrderRequest } from "@bot-core/core";
@@ -75,6 +77,8 @@ export interface LivePlaceInput {
 
 type LiveRow = { order_id: string; venue: LiveVenue; symbol: string; state: "submit" | "placed" | "cancel" | "done"; attempts: number; next_at: number };
 
+/** A hub price older than this does not mark a live position (as for paper positions). */
+const MARK_MAX_AGE_MS = 10_000;
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 /** How long a request waits for the venue's first answer before the order is returned pending. */
@@ -84,12 +88,15 @@ const fail = (status: Failure["status"], code: string, message: string, violatio
 
 export class LiveExecution {
   private readonly inflight = new Set<string>();
+  readonly ledger: LiveLedger;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
     private readonly hooks: LiveHooks,
-  ) {}
+  ) {
+    this.ledger = new LiveLedger(ctx.storage.sql);
+  }
 
   private get sql() {
     return this.ctx.storage.sql;
@@ -114,6 +121,24 @@ export class LiveExecution {
     this.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('settings.updated', ?, ?)", JSON.stringify({ tradingMode: mode }), Date.now());
     this.hooks.changed();
     return this.mode();
+  }
+
+  /** The live ledger, each open position marked to its hub's last price when that is fresh. */
+  async account(): Promise<LiveAccountView> {
+    const symbols = this.ledger.openSymbols();
+    if (symbols.length > 0) {
+      const now = Date.now();
+      const tickers = await Promise.all(symbols.map((s) => this.env.SYMBOL_HUB.getByName(s).latest().catch(() => null)));
+      this.ctx.storage.transactionSync(() => {
+        symbols.forEach((s, i) => {
+          const t = tickers[i];
+          if (t && now - t.eventTime <= MARK_MAX_AGE_MS) this.ledger.mark(s, units(t.price));
+        });
+      });
+    }
+    const mode = this.mode();
+    const openOrders = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN live_orders l ON l.order_id = o.id WHERE o.status IN ('pending_new', 'open', 'partially_filled')").one().n;
+    return this.ledger.view(mode.mode === "live" ? mode.venue : null, openOrders);
   }
 
   owns(orderId: string): boolean {
@@ -306,7 +331,7 @@ export class LiveExecution {
             duplicates++;
             continue;
           }
-          row = this.fill(row, tradeKey, r.fill, now);
+          row = this.fill(row, r.venue, tradeKey, r.fill, now);
           applied++;
           continue;
         }
@@ -328,23 +353,33 @@ export class LiveExecution {
     return { applied, duplicates, unknown };
   }
 
-  private fill(row: OrderRow, tradeKey: string, f: NonNullable<ExecutionReport["fill"]>, now: number): OrderRow {
+  private fill(row: OrderRow, venue: LiveVenue, tradeKey: string, f: NonNullable<ExecutionReport["fill"]>, now: number): OrderRow {
     const qty = units(f.quantity);
     const price = units(f.price);
-    const fee = f.commissionAsset === null || f.commissionAsset === "USDT" ? units(f.commission) : 0n;
+    const commission = units(f.commission);
+    const feeAsset = f.commissionAsset ?? "USDT";
+    // The order's fee column is in USDT: a fee charged in another asset (BNB, …) stays in the ledger's per-asset fees.
+    const quoteFee = feeAsset === "USDT" ? commission : 0n;
     const filledBefore = BigInt(row.filled_qty);
     const filledAfter = filledBefore + qty;
     const avgBefore = row.avg_price === null ? 0n : BigInt(row.avg_price);
     const avg = mulDiv(avgBefore * filledBefore + price * qty, 1n, filledAfter, "half-even");
     const event: OrderEvent = filledAfter >= BigInt(row.qty) ? "fill" : "partial_fill";
     const status = transition(row.status, event);
-    this.sql.exec("UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, updated_at = ? WHERE id = ?", status, filledAfter.toString(), avg.toString(), (BigInt(row.fee) + fee).toString(), now, row.id);
-    this.sql.exec("INSERT INTO fills (id, order_id, symbol, side, qty, price, fee, realized_pnl, ts) VALUES (?, ?, ?, ?, ?, ?, ?, '0', ?)", tradeKey, row.id, row.symbol, row.side, qty.toString(), price.toString(), fee.toString(), now);
+    const ledger = this.ledger.applyFill(venue, { symbol: row.symbol, side: row.side, qty, price, commission, commissionAsset: f.commissionAsset }, now);
+    this.sql.exec(
+      "UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, realized_pnl = ?, updated_at = ? WHERE id = ?",
+      status, filledAfter.toString(), avg.toString(), (BigInt(row.fee) + quoteFee).toString(), (BigInt(row.realized_pnl) + ledger.realizedPnl).toString(), now, row.id,
+    );
+    this.sql.exec(
+      "INSERT INTO fills (id, order_id, symbol, side, qty, price, fee, realized_pnl, ts, mode, fee_asset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?)",
+      tradeKey, row.id, row.symbol, row.side, qty.toString(), price.toString(), commission.toString(), ledger.realizedPnl.toString(), now, feeAsset,
+    );
     const updated = this.row(row.id)!;
     const view = orderView(updated);
     const userId = this.hooks.userId();
-    const trade = { tradeId: tradeKey, orderId: row.id, userId, symbol: row.symbol, side: row.side, quantity: fmt(qty), price: fmt(price), fee: fmt(units(f.commission)), feeAsset: f.commissionAsset ?? "USDT", realizedPnl: "0", time: new Date(now).toISOString(), mode: "live" as const };
-    this.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", JSON.stringify({ order: view, fill: trade }), now);
+    const trade = { tradeId: tradeKey, orderId: row.id, userId, symbol: row.symbol, side: row.side, quantity: fmt(qty), price: fmt(price), fee: fmt(commission), feeAsset, realizedPnl: fmt(ledger.realizedPnl), time: new Date(now).toISOString(), mode: "live" as const };
+    this.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", JSON.stringify({ mode: "live", order: view, fill: { ...trade, venue }, position: ledger.position }), now);
     this.outbox([{ kind: "trade", recordId: tradeKey, payload: trade }, { kind: "order", recordId: row.id, payload: orderRecord(view, userId) }], now);
     return updated;
   }
