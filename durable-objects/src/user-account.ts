@@ -226,6 +226,10 @@ export class UserAccount extends DurableObject<Env> {
       wakeAt: (at) => this.wakeAt(at),
       admit: (limits) => this.admitRequest(limits),
       takeTradeToken: (perMinute, now) => this.takeTradeToken(perMinute, now),
+      syncTriggers: () => {
+        this.triggerSyncDirty = true;
+        void this.flushTriggerSync();
+      },
     });
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, MIGRATIONS);
@@ -567,6 +571,7 @@ export class UserAccount extends DurableObject<Env> {
    * one transaction with the fill and its effects (OCO cancels, brackets armed).
    */
   onTrigger(fire: TriggerFire): FireResult {
+    if (this.live.owns(fire.orderId)) return this.live.onTrigger(fire); // a live entry's stop/target
     const result = this.transaction((): FireResult => {
       const row = this.orderRow(fire.orderId);
       const none: Effects = { register: [], cancel: [] };
@@ -676,7 +681,10 @@ export class UserAccount extends DurableObject<Env> {
       userId: () => this.userId(),
       placeOrder: (input) => this.placeOrder(input),
       tradingEnabled: () => this.riskSettings().tradingEnabled,
-      positionQty: (symbol) => this.positions().get(symbol)?.qty ?? 0n,
+      positionQty: (symbol) => {
+        const mode = this.live.mode(); // a live account's bot looks at its live position
+        return mode.mode === "live" ? this.live.ledger.positionQty(mode.venue, symbol) : (this.positions().get(symbol)?.qty ?? 0n);
+      },
       tradesPerMinute: () => rateLimitsOf(this.env).tradesPerMinute,
       wakeAt: (at) => this.wakeAt(at),
       hub: (symbol) => this.env.SYMBOL_HUB.getByName(symbol),

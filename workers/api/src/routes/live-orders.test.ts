@@ -156,4 +156,51 @@ describe("live orders at the edge", () => {
       ["live", { mode: "live", venue: "binance-spot", symbol: "BTCUSDT", side: "long", quantity: "0.006", entryPrice: "59000", realizedPnl: "8" }],
     ]);
   });
+
+  it("protects a live entry with its stop-loss/take-profit in the hub's trigger book: a fire sends one reduce-only market order through the live path and cancels the sibling", async () => {
+    const trader = await register();
+    const h = { authorization: `Bearer ${trader.accessToken}` };
+    const acct = env.USER_ACCOUNT.getByName(trader.user.id);
+    await acct.setTradingMode({ mode: "live", venue: "binance-spot" });
+    await setPrice("BTCUSDT", "60000", "60000.5");
+    const wrong = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "61000", takeProfit: "62000.25" }, headers: h });
+    expect(wrong.status).toBe(422);
+    expect((await wrong.json<ErrorBody>()).error.details!.violations.map((v) => v.rule).sort()).toEqual(["PRICE_FILTER.tickSize", "STOP_SIDE"]);
+    expect((await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "59000", trailingStop: { callbackRatePct: "1" } }, headers: h })).status).toBe(422);
+
+    const res = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "59000", takeProfit: "62000" }, headers: h });
+    expect(res.status).toBe(201);
+    const entry = await res.json<Order & { attached: unknown }>();
+    expect(entry).toMatchObject({ status: "pending_new", attached: { stopLoss: "59000", takeProfit: "62000" } });
+    const mine = (r: Record<string, unknown>) => ({ ...report(entry.orderId, r), userId: trader.user.id });
+    await executions([mine({ executionType: "PLACEMENT" })]);
+    // Partial fill: both protective orders armed for 0.004; the rest of the fill resizes them.
+    await executions([mine({ status: "PARTIALLY_FILLED", executedQty: "0.004", executionType: "TRADE", fill: { tradeId: "701", price: "60000.5", quantity: "0.004", commission: "0", commissionAsset: "USDT" } })]);
+    await executions([mine({ status: "FILLED", executedQty: "0.01", executionType: "TRADE", fill: { tradeId: "702", price: "60000.5", quantity: "0.006", commission: "0", commissionAsset: "USDT" } })]);
+    type Child = Order & { type: string; side: string; quantity: string; reduceOnly: boolean; stopPrice: string; parentOrderId: string | null };
+    const open = (await (await call("/api/orders?open=true", { headers: h })).json<{ orders: Child[] }>()).orders;
+    expect(open.map((o) => [o.type, o.side, o.status, o.quantity, o.stopPrice, o.reduceOnly, o.parentOrderId]).sort()).toEqual([
+      ["stop_market", "sell", "pending_trigger", "0.01", "59000", true, entry.orderId],
+      ["take_profit_market", "sell", "pending_trigger", "0.01", "62000", true, entry.orderId],
+    ]);
+    const stop = open.find((o) => o.type === "stop_market")!;
+    const target = open.find((o) => o.type === "take_profit_market")!;
+    await expect.poll(() => acct.pendingTriggerSync(), { timeout: 5000 }).toBe(0); // registered with the BTCUSDT hub
+
+    await setPrice("BTCUSDT", "58900", "58900.5"); // through the stop
+    const byId = async (id: string) => (await call(`/api/orders/${id}`, { headers: h })).json<Child>();
+    await expect.poll(async () => (await byId(stop.orderId)).status, { timeout: 5000 }).toBe("open");
+    expect((await byId(stop.orderId)).reason).toMatch(/stop-loss at 59000 fired .*market order sent to binance-spot/);
+    expect(await byId(target.orderId)).toMatchObject({ status: "canceled", reason: expect.stringMatching(/^OCO/) });
+    // The hub retrying the same fire changes nothing (one firing = one order at the venue).
+    expect(await acct.onTrigger({ orderId: stop.orderId, version: 2, fireSeq: 1, kind: "stop", price: "59000", tick: { price: "58900.5", high: "58900.5", low: "58900.5", bid: "58900", ask: "58900.5", bidQty: "5", askQty: "5", time: Date.now() } })).toMatchObject({ done: true, stale: true });
+
+    // The venue fills the market order (client order id = the stop's id): the live position is flat.
+    const exit = { ...report(stop.orderId, { status: "FILLED", executedQty: "0.01", executionType: "TRADE", fill: { tradeId: "703", price: "58900", quantity: "0.01", commission: "0.01", commissionAsset: "USDT" } }), userId: trader.user.id };
+    expect(await (await executions([exit])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    expect((await byId(stop.orderId)).status).toBe("filled");
+    expect(await (await call("/api/trading/positions?mode=live", { headers: h })).json()).toEqual({ positions: [] });
+    expect(await (await call("/api/trading/account?mode=live", { headers: h })).json()).toMatchObject({ realizedPnl: "-11.005", openPositions: 0, openOrders: 0 });
+    await setPrice("BTCUSDT", "60000", "60000.5");
+  });
 });
