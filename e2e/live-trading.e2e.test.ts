@@ -6,7 +6,12 @@
  * Keys go in through the edge and are never returned or logged (both processes' output is
  * captured); live orders go DO -> bridge -> venue with the user's keys; partial fills come back
  * from the user data stream; a 5XX on the order does not produce a second order; the venue's
- * filters (which differ from core's table) decide what is accepted.
+ * filters (which differ from core's table) decide what is accepted. A live entry's stop-loss fires
+ * in the edge's trigger book and closes the live position through the venue; a fill made while
+ * the bridge was SIGKILLed reaches the account once after its restart (reconciliation).
+ *
+ * Market data comes from the fake Binance too (MARKET_SOURCE=binance, bookTicker only), so the
+ * test decides the price the edge's trigger book sees.
  */
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,7 +28,11 @@ type Stack = { edgeUrl: string; ready(ms?: number): Promise<void>; stop(): Promi
 type Order = { orderId: string; status: string; filledQuantity: string };
 
 let fake: FakeBinance;
-let stack: Stack;
+let stack: Stack & { processes(): { bridge: { child: { pid?: number }; exited: boolean } }; startBridge(): Promise<void> };
+/** The book the fake Binance streams for BTCUSDT (the edge's price is its mid before any trade). */
+let book = { bid: "60000", ask: "60000.5" };
+let bookTimer: NodeJS.Timeout | undefined;
+let bookUpdateId = 1;
 let stateDir: string;
 const logs: string[] = [];
 let auth: Record<string, string>;
@@ -62,8 +71,13 @@ beforeAll(async () => {
       BINANCE_WS_URL: fake.wsUrl,
       BINANCE_RECV_WINDOW: "500",
       LOG_LEVEL: "debug",
+      MARKET_SOURCE: "binance",
+      BINANCE_SYMBOLS: "BTCUSDT",
+      BINANCE_STREAMS: "bookTicker",
+      LIVE_RECONCILE_AFTER_MS: "60000",
     },
-  })) as Stack;
+  })) as typeof stack;
+  bookTimer = setInterval(() => fake.publish("btcusdt@bookTicker", { u: bookUpdateId++, s: "BTCUSDT", b: book.bid, B: "5.00000000", a: book.ask, A: "5.00000000" }), 200);
   try {
     await stack.ready(180_000);
   } catch (err) {
@@ -79,6 +93,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
+  if (bookTimer) clearInterval(bookTimer);
   // LIVE_E2E_LOG=<file>: keep both processes' output for a look after a failure.
   if (process.env.LIVE_E2E_LOG) writeFileSync(process.env.LIVE_E2E_LOG, logs.join("\n"));
   await stack?.stop();
@@ -145,6 +160,65 @@ describe("live trading through the bridge", () => {
     expect(fake.orders.filter((o) => o.clientOrderId === id)).toHaveLength(1);
     expect(fake.calls("/api/v3/order", "POST").length - before).toBe(1);
     expect(fake.calls("/api/v3/order", "GET").filter((r) => r.params.origClientOrderId === id).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it("a live entry's stop-loss fires in the edge's trigger book: one reduce-size market order at the venue, the target canceled, the live position reduced", async () => {
+    const before = ((await (await api("/api/trading/positions?mode=live")).json()) as { positions: Array<{ quantity: string }> }).positions;
+    const res = await api("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "59000", takeProfit: "62000" } });
+    expect(res.status).toBe(201);
+    const entryId = ((await res.json()) as Order).orderId;
+    await until("the entry's fill", async () => ((await orderOf(entryId)).status === "filled" ? true : undefined));
+    type Child = Order & { type: string; side: string; quantity: string; parentOrderId: string | null; reason: string | null };
+    const children = await until("both protective orders armed", async () => {
+      const open = ((await (await api("/api/orders?open=true")).json()) as { orders: Child[] }).orders.filter((o) => o.parentOrderId === entryId);
+      return open.length === 2 ? open : undefined;
+    });
+    const stop = children.find((o) => o.type === "stop_market")!;
+    const target = children.find((o) => o.type === "take_profit_market")!;
+    expect(fake.orders.filter((o) => o.clientOrderId === stop.orderId)).toHaveLength(0); // nothing at the venue until it fires
+    await new Promise((r) => setTimeout(r, 1000)); // the hub has the registrations (delivered right after the fill)
+
+    fake.setPrice("BTCUSDT", "58900");
+    book = { bid: "58900", ask: "58901" };
+    const closed = await until("the stop's market order filled", async () => {
+      const o = (await orderOf(stop.orderId)) as Child;
+      return o.status === "filled" ? o : undefined;
+    });
+    expect(closed).toMatchObject({ side: "sell", filledQuantity: "0.01" });
+    expect(((await orderOf(target.orderId)) as Child).status).toBe("canceled");
+    const atVenue = fake.orders.filter((o) => o.clientOrderId === stop.orderId);
+    expect(atVenue.map((o) => [o.type, o.side, o.origQty, o.status])).toEqual([["MARKET", "SELL", "0.01", "FILLED"]]);
+    const after = ((await (await api("/api/trading/positions?mode=live")).json()) as { positions: Array<{ symbol: string; quantity: string; mode: string }> }).positions;
+    expect(after.map((p) => [p.mode, p.symbol, p.quantity])).toEqual(before.map((p) => ["live", "BTCUSDT", p.quantity]));
+    book = { bid: "60000", ask: "60000.5" };
+    fake.setPrice("BTCUSDT", "60000");
+  });
+
+  it("a fill made while the bridge is SIGKILLed reaches the account exactly once after the restart", async () => {
+    const res = await api("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "limit", quantity: "0.005", price: "59500" } });
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as Order).orderId;
+    expect((await orderOf(id)).status).toBe("open");
+    const venueOrder = fake.orders.find((o) => o.clientOrderId === id)!;
+
+    const bridge = stack.processes().bridge;
+    process.kill(-bridge.child.pid!, "SIGKILL"); // the bridge's process group (tsx + node), started by this test's stack
+    await until("the bridge to die", async () => (bridge.exited ? true : undefined), 10_000);
+    fake.fill(venueOrder.orderId, "0.005"); // nobody listens to the user data stream now
+    expect((await orderOf(id)).status).toBe("open");
+
+    await stack.startBridge();
+    const filled = await until("the fill after the restart", async () => {
+      const o = await orderOf(id);
+      return o.status === "filled" ? o : undefined;
+    }, 30_000);
+    expect(filled.filledQuantity).toBe("0.005");
+    await new Promise((r) => setTimeout(r, 1500)); // a second delivery would land by now
+    const history = (await (await api("/api/trading/history?mode=live&symbol=BTCUSDT")).json()) as { trades: Array<{ orderId: string; quantity: string; tradeId: string }> };
+    const trades = history.trades.filter((t) => t.orderId === id);
+    expect(trades.map((t) => [t.tradeId, t.quantity])).toEqual([[`binance-spot:BTCUSDT:${fake.trades.at(-1)!.id}`, "0.005"]]);
+    expect(fake.calls("/api/v3/myTrades", "GET").length).toBeGreaterThanOrEqual(1);
+    expect(logs.some((l) => l.includes("live order reconciled from the venue"))).toBe(true);
   });
 
   it("cancels through the venue; deleting the keys returns the account to paper; no answer or log line holds the key or secret", async () => {

@@ -79,6 +79,7 @@ import {
 import { bridgeFetch } from "./bridge-fetch";
 import { rateLimitsOf } from "../../workers/api/src/middleware/rate-limit";
 import { LiveExecution, type ExecutionReport, type TradingMode } from "./account/live-execution";
+import type { LiveAccountView } from "./account/live-ledger";
 import { migrate } from "./sql-migrations";
 import { SingleFlight } from "./single-flight";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
@@ -225,6 +226,10 @@ export class UserAccount extends DurableObject<Env> {
       wakeAt: (at) => this.wakeAt(at),
       admit: (limits) => this.admitRequest(limits),
       takeTradeToken: (perMinute, now) => this.takeTradeToken(perMinute, now),
+      syncTriggers: () => {
+        this.triggerSyncDirty = true;
+        void this.flushTriggerSync();
+      },
     });
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, MIGRATIONS);
@@ -566,6 +571,7 @@ export class UserAccount extends DurableObject<Env> {
    * one transaction with the fill and its effects (OCO cancels, brackets armed).
    */
   onTrigger(fire: TriggerFire): FireResult {
+    if (this.live.owns(fire.orderId)) return this.live.onTrigger(fire); // a live entry's stop/target
     const result = this.transaction((): FireResult => {
       const row = this.orderRow(fire.orderId);
       const none: Effects = { register: [], cancel: [] };
@@ -675,7 +681,10 @@ export class UserAccount extends DurableObject<Env> {
       userId: () => this.userId(),
       placeOrder: (input) => this.placeOrder(input),
       tradingEnabled: () => this.riskSettings().tradingEnabled,
-      positionQty: (symbol) => this.positions().get(symbol)?.qty ?? 0n,
+      positionQty: (symbol) => {
+        const mode = this.live.mode(); // a live account's bot looks at its live position
+        return mode.mode === "live" ? this.live.ledger.positionQty(mode.venue, symbol) : (this.positions().get(symbol)?.qty ?? 0n);
+      },
       tradesPerMinute: () => rateLimitsOf(this.env).tradesPerMinute,
       wakeAt: (at) => this.wakeAt(at),
       hub: (symbol) => this.env.SYMBOL_HUB.getByName(symbol),
@@ -952,19 +961,19 @@ export class UserAccount extends DurableObject<Env> {
     return this.placeOrder({ ...rest, order: { symbol, side: long ? "sell" : "buy", type: "market", quantity: fmt(abs(position.qty)), reduceOnly: true } });
   }
 
-  /** Fills (the trade history), newest first, by symbol and time; `before` is the cursor. */
-  history(options: { limit: number; before?: number; symbol?: string; from?: number; to?: number }): { trades: TradeView[]; nextCursor: string | null } {
+  /** Fills (the trade history), newest first, by symbol, time and ledger (paper/live; both when omitted); `before` is the cursor. */
+  history(options: { limit: number; before?: number; symbol?: string; from?: number; to?: number; mode?: "paper" | "live" }): { trades: Array<TradeView & { mode: "paper" | "live"; feeAsset: string }>; nextCursor: string | null } {
     const limit = Math.max(1, Math.min(100, options.limit));
     const rows = this.ctx.storage.sql
-      .exec<FillRow & { rid: number }>(
+      .exec<FillRow & { rid: number; mode: "paper" | "live"; fee_asset: string }>(
         `SELECT rowid AS rid, * FROM fills
-         WHERE rowid < ? AND (? IS NULL OR symbol = ?) AND ts >= ? AND ts <= ?
+         WHERE rowid < ? AND (? IS NULL OR symbol = ?) AND ts >= ? AND ts <= ? AND (? IS NULL OR mode = ?)
          ORDER BY rowid DESC LIMIT ?`,
-        options.before ?? Number.MAX_SAFE_INTEGER, options.symbol ?? null, options.symbol ?? null, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER, limit + 1,
+        options.before ?? Number.MAX_SAFE_INTEGER, options.symbol ?? null, options.symbol ?? null, options.from ?? 0, options.to ?? Number.MAX_SAFE_INTEGER, options.mode ?? null, options.mode ?? null, limit + 1,
       )
       .toArray();
     const page = rows.slice(0, limit);
-    return { trades: page.map(tradeView), nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null };
+    return { trades: page.map((r) => ({ ...tradeView(r), mode: r.mode, feeAsset: r.fee_asset })), nextCursor: rows.length > limit ? String(page.at(-1)!.rid) : null };
   }
 
   getOrder(orderId: string): OrderView | null {
@@ -1004,6 +1013,11 @@ export class UserAccount extends DurableObject<Env> {
       });
     }
     return this.accountView();
+  }
+
+  /** The live ledger (positions from live fills, realized PnL, fees per asset), marked to the hubs' last prices. */
+  async liveAccount(): Promise<LiveAccountView> {
+    return this.live.account();
   }
 
   private accountView(): AccountView {
@@ -1456,8 +1470,11 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Working orders, with what their margin needs (the order-margin part of free margin). */
   private workingRows(): Array<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">> {
+    // Live orders reserve nothing here: their money is at the venue, not in the paper wallet.
     return this.ctx.storage.sql
-      .exec<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">>(`SELECT reduce_only, qty, filled_qty, price, stop_price FROM orders WHERE status IN ${WORKING}`)
+      .exec<Pick<OrderRow, "reduce_only" | "qty" | "filled_qty" | "price" | "stop_price">>(
+        `SELECT reduce_only, qty, filled_qty, price, stop_price FROM orders WHERE status IN ${WORKING} AND NOT EXISTS (SELECT 1 FROM live_orders l WHERE l.order_id = orders.id)`,
+      )
       .toArray();
   }
 

@@ -33,6 +33,7 @@ describe("loadConfig", () => {
       binance: expect.objectContaining({ market: "spot", network: "testnet", recvWindow: 5000, restUrl: "https://testnet.binance.vision" }),
       exchangeKeysSecret: undefined,
       exchangeKeysVersion: 1,
+      liveReconcileAfterMs: 30_000,
     });
   });
 

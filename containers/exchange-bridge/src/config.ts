@@ -42,6 +42,8 @@ export interface BridgeConfig {
   readonly exchangeKeysSecret: string | undefined;
   /** Key version new seals are made under (EXCHANGE_KEYS_VERSION, default 1). */
   readonly exchangeKeysVersion: number;
+  /** An open live order with no update for this long is looked up at the venue (LIVE_RECONCILE_AFTER_MS, default 30 s). */
+  readonly liveReconcileAfterMs: number;
 }
 
 export const CONFIG_DEFAULTS = {
@@ -139,6 +141,7 @@ const EnvSchema = z.object({
     z.string().min(MIN_KEYSTORE_SECRET_LENGTH, `must be at least ${MIN_KEYSTORE_SECRET_LENGTH} characters`).max(4096).optional(),
   ),
   EXCHANGE_KEYS_VERSION: integer(1, 65_535, "1"),
+  LIVE_RECONCILE_AFTER_MS: integer(1000, 3_600_000, "30000"),
 });
 
 /**
@@ -169,6 +172,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     binance: toBinanceConfig(e),
     exchangeKeysSecret: e.EXCHANGE_KEYS_SECRET,
     exchangeKeysVersion: e.EXCHANGE_KEYS_VERSION,
+    liveReconcileAfterMs: e.LIVE_RECONCILE_AFTER_MS,
   });
 }
 

@@ -14,13 +14,16 @@
  * a fill is applied once by its venue trade id (`live_fills`), moves the order through core's
  * state machine and emits the same `order.filled` event as a paper fill; status-only updates
  * accept, cancel, expire or reject the order. Live fills do not touch the paper ledger (balance,
- * positions): the venue's account is the truth for live money.
+ * positions): they build the live ledger (account/live-ledger.ts: positions, realized PnL, fees
+ * in the venue's fee asset); the venue's account is the truth for live balances.
  */
-import { fmt, mulDiv, transition, units, type OrderEvent, type OrderStatus, type RuleViolation } from "@bot-core/core";
+import { abs, fmt, mulDiv, transition, units, type Brackets, type OrderEvent, type OrderStatus, type RuleViolation } from "@bot-core/core";
 import { z } from "zod";
 import type { Env } from "../../../workers/api/src/env";
 import { bridgeFetch } from "../bridge-fetch";
+import { LiveLedger, type LiveAccountView } from "./live-ledger";
 import { checkVenueFilters, venueRules, VenueRulesUnavailableError } from "./venue-rules";
+import type { FireResult, TriggerFire, TriggerWire } from "../trigger-wire";
 import { orderView, type Admission, type Failure, type OrderResult, type OrderRow, type OrderView, type RateLimits } from "./views";
 import type { PlaceOrderRequest } from "@bot-core/core";
 
@@ -62,6 +65,8 @@ export interface LiveHooks {
   admit(limits: RateLimits): Admission;
   /** Seconds to wait when the trades/min bucket is empty. */
   takeTradeToken(perMinute: number, now: number): number | undefined;
+  /** Rows were written to `trigger_sync`: deliver them to the symbols' hubs. */
+  syncTriggers(): void;
 }
 
 export interface LivePlaceInput {
@@ -73,8 +78,14 @@ export interface LivePlaceInput {
   requestLimits?: RateLimits;
 }
 
-type LiveRow = { order_id: string; venue: LiveVenue; symbol: string; state: "submit" | "placed" | "cancel" | "done"; attempts: number; next_at: number };
+/**
+ * `armed`: a protective order of a live entry, resting in the symbol hub's trigger book (nothing
+ * at the venue yet); when it fires it becomes `submit` like any other live order.
+ */
+type LiveRow = { order_id: string; venue: LiveVenue; symbol: string; state: "submit" | "placed" | "cancel" | "done" | "armed"; attempts: number; next_at: number };
 
+/** A hub price older than this does not mark a live position (as for paper positions). */
+const MARK_MAX_AGE_MS = 10_000;
 const RETRY_BASE_MS = 1000;
 const RETRY_MAX_MS = 60_000;
 /** How long a request waits for the venue's first answer before the order is returned pending. */
@@ -84,12 +95,15 @@ const fail = (status: Failure["status"], code: string, message: string, violatio
 
 export class LiveExecution {
   private readonly inflight = new Set<string>();
+  readonly ledger: LiveLedger;
 
   constructor(
     private readonly ctx: DurableObjectState,
     private readonly env: Env,
     private readonly hooks: LiveHooks,
-  ) {}
+  ) {
+    this.ledger = new LiveLedger(ctx.storage.sql);
+  }
 
   private get sql() {
     return this.ctx.storage.sql;
@@ -116,6 +130,24 @@ export class LiveExecution {
     return this.mode();
   }
 
+  /** The live ledger, each open position marked to its hub's last price when that is fresh. */
+  async account(): Promise<LiveAccountView> {
+    const symbols = this.ledger.openSymbols();
+    if (symbols.length > 0) {
+      const now = Date.now();
+      const tickers = await Promise.all(symbols.map((s) => this.env.SYMBOL_HUB.getByName(s).latest().catch(() => null)));
+      this.ctx.storage.transactionSync(() => {
+        symbols.forEach((s, i) => {
+          const t = tickers[i];
+          if (t && now - t.eventTime <= MARK_MAX_AGE_MS) this.ledger.mark(s, units(t.price));
+        });
+      });
+    }
+    const mode = this.mode();
+    const openOrders = this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM orders o JOIN live_orders l ON l.order_id = o.id WHERE o.status IN ('pending_new', 'open', 'partially_filled')").one().n;
+    return this.ledger.view(mode.mode === "live" ? mode.venue : null, openOrders);
+  }
+
   owns(orderId: string): boolean {
     return this.sql.exec("SELECT 1 FROM live_orders WHERE order_id = ?", orderId).toArray().length > 0;
   }
@@ -130,7 +162,8 @@ export class LiveExecution {
     const o = input.order;
     const unsupported: RuleViolation[] = [];
     if (o.type !== "market" && o.type !== "limit") unsupported.push({ rule: "LIVE_ORDER_TYPE", message: `live orders are market or limit; ${o.type} runs on paper only` });
-    if (o.stopLoss !== undefined || o.takeProfit !== undefined || o.trailingStop) unsupported.push({ rule: "LIVE_ATTACHED", message: "attached stop-loss/take-profit/trailing stops run on paper only" });
+    if (o.trailingStop) unsupported.push({ rule: "LIVE_TRAILING_STOP", message: "attached trailing stops run on paper only" });
+    if ((o.stopLoss !== undefined || o.takeProfit !== undefined) && o.reduceOnly) unsupported.push({ rule: "LIVE_ATTACHED", message: "a reduce-only order cannot carry a stop-loss/take-profit" });
     if (o.quantity === undefined) unsupported.push({ rule: "LIVE_QUANTITY", message: "a live order needs an explicit quantity" });
     if (o.reduceOnly && venue !== "binance-usdm") unsupported.push({ rule: "LIVE_REDUCE_ONLY", message: "reduce-only exists on USD-M futures only" });
     if (unsupported.length) return withAdmission(fail(422, "live_order_unsupported", unsupported.map((v) => `${v.rule}: ${v.message}`).join("; "), unsupported));
@@ -145,7 +178,13 @@ export class LiveExecution {
     if (!rules) return withAdmission(fail(404, "unknown_symbol", `${o.symbol} is not traded on ${venue}`));
     const quantity = fmt(units(o.quantity!));
     const price = o.price !== undefined ? fmt(units(o.price)) : undefined;
-    const violations = checkVenueFilters(rules, { quantity, ...(price ? { price } : {}), referencePrice: o.side === "buy" ? input.quote.ask : input.quote.bid });
+    const reference = price ?? (o.side === "buy" ? input.quote.ask : input.quote.bid);
+    const violations = checkVenueFilters(rules, { quantity, ...(price ? { price } : {}), referencePrice: reference });
+    violations.push(...bracketViolations(rules.tickSize, o.side, reference, o.stopLoss, o.takeProfit));
+    const brackets: Brackets | null =
+      o.stopLoss !== undefined || o.takeProfit !== undefined
+        ? { ...(o.stopLoss !== undefined ? { stopLoss: fmt(units(o.stopLoss)) } : {}), ...(o.takeProfit !== undefined ? { takeProfit: fmt(units(o.takeProfit)) } : {}) }
+        : null;
     if (violations.length) return withAdmission(fail(422, "symbol_rule_violation", violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations));
 
     const now = Date.now();
@@ -165,9 +204,10 @@ export class LiveExecution {
       const id = crypto.randomUUID();
       const tif = o.type === "limit" ? (o.timeInForce ?? "GTC") : null;
       this.sql.exec(
-        `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at, price, time_in_force, reduce_only, reason)
-         VALUES (?, ?, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at, price, time_in_force, reduce_only, reason, brackets, oco_group)
+         VALUES (?, ?, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, ?, ?, ?, ?, ?)`,
         id, o.clientOrderId ?? null, o.symbol, o.side, o.type, units(quantity).toString(), now, now, price !== undefined ? units(price).toString() : null, tif, o.reduceOnly ? 1 : 0, `live on ${venue}`,
+        brackets ? JSON.stringify(brackets) : null, brackets ? id : null,
       );
       this.sql.exec("INSERT INTO live_orders (order_id, venue, symbol, state, attempts, next_at) VALUES (?, ?, ?, 'submit', 0, ?)", id, venue, o.symbol, now);
       if (input.idempotencyKey) this.sql.exec("INSERT INTO idempotency (key, request_hash, order_id, created_at) VALUES (?, ?, ?, ?)", input.idempotencyKey, input.requestHash, id, now);
@@ -186,6 +226,13 @@ export class LiveExecution {
     const row = this.row(orderId);
     const live = this.liveRow(orderId);
     if (!row || !live) return fail(404, "order_not_found", "order not found");
+    if (live.state === "armed") {
+      // A protective order still in the trigger book: nothing is at the venue.
+      this.ctx.storage.transactionSync(() => this.disarm(row, Date.now(), "canceled by the user"));
+      this.afterTriggerChanges();
+      this.hooks.changed();
+      return { ok: true, order: orderView(this.row(orderId)!) };
+    }
     if (row.status !== "pending_new" && row.status !== "open" && row.status !== "partially_filled") return fail(409, "order_not_cancelable", `the order is ${row.status}; only working orders can be canceled`);
     const now = Date.now();
     if (live.state === "submit" && live.attempts === 0 && !this.inflight.has(orderId)) {
@@ -239,7 +286,8 @@ export class LiveExecution {
                   quantity: fmt(BigInt(row.qty)),
                   ...(row.price !== null ? { price: fmt(BigInt(row.price)) } : {}),
                   ...(row.type === "limit" ? { timeInForce: row.time_in_force ?? "GTC" } : {}),
-                  ...(row.reduce_only === 1 ? { reduceOnly: true } : {}),
+                  // Spot has no reduce-only flag: a protective order's quantity is capped at the live position when it fires.
+                  ...(row.reduce_only === 1 && live.venue === "binance-usdm" ? { reduceOnly: true } : {}),
                   clientOrderId: orderId,
                 },
               },
@@ -306,7 +354,8 @@ export class LiveExecution {
             duplicates++;
             continue;
           }
-          row = this.fill(row, tradeKey, r.fill, now);
+          row = this.fill(row, r.venue, tradeKey, r.fill, now);
+          this.afterFill(row, r.venue, now);
           applied++;
           continue;
         }
@@ -325,26 +374,148 @@ export class LiveExecution {
       }
     });
     if (applied > 0) this.hooks.changed();
+    this.afterTriggerChanges();
     return { applied, duplicates, unknown };
   }
 
-  private fill(row: OrderRow, tradeKey: string, f: NonNullable<ExecutionReport["fill"]>, now: number): OrderRow {
+  // ---------------------------------------------------------------------------------------------
+  // Protective orders of live entries (attached stopLoss / takeProfit)
+  //
+  // They rest in the symbol hub's trigger book like paper brackets (armed and resized with the
+  // entry's fills); nothing is at the venue until one fires. A fire turns it into a live MARKET
+  // order for the live position's size (reduce-only on USD-M), sent through the same path as any
+  // live order with the protective order's id as client order id — a fire is applied once
+  // (version + fire number), so one firing is one order at the venue — and cancels its OCO sibling.
+
+  private triggerQueued = false;
+
+  /** Arms or resizes the protective orders of a live entry after its fill; cancels them when the position is flat. */
+  private afterFill(entry: OrderRow, venue: LiveVenue, now: number): void {
+    if (entry.brackets && entry.reduce_only === 0) {
+      const b = JSON.parse(entry.brackets) as Brackets;
+      const filled = BigInt(entry.filled_qty);
+      const exit = entry.side === "buy" ? "sell" : "buy";
+      const children = this.sql.exec<OrderRow>("SELECT * FROM orders WHERE parent_id = ?", entry.id).toArray();
+      const wanted: Array<{ type: "stop_market" | "take_profit_market"; stop: string }> = [];
+      if (b.stopLoss) wanted.push({ type: "stop_market", stop: b.stopLoss });
+      if (b.takeProfit) wanted.push({ type: "take_profit_market", stop: b.takeProfit });
+      for (const w of wanted) {
+        const child = children.find((c) => c.type === w.type);
+        if (!child) {
+          const id = crypto.randomUUID();
+          this.sql.exec(
+            `INSERT INTO orders (id, client_order_id, symbol, side, type, status, qty, filled_qty, avg_price, fee, realized_pnl, created_at, updated_at, stop_price, reduce_only, parent_id, oco_group, reason)
+             VALUES (?, NULL, ?, ?, ?, 'pending_new', ?, '0', NULL, '0', '0', ?, ?, ?, 1, ?, ?, ?)`,
+            id, entry.symbol, exit, w.type, filled.toString(), now, now, units(w.stop).toString(), entry.id, entry.id, `live on ${venue}`,
+          );
+          this.sql.exec("INSERT INTO live_orders (order_id, venue, symbol, state, attempts, next_at) VALUES (?, ?, ?, 'armed', 0, ?)", id, venue, entry.symbol, now);
+          this.queueTrigger(this.setStatus(this.row(id)!, "accept_stop", now));
+        } else if (child.status === "pending_trigger" && BigInt(child.qty) !== filled) {
+          this.sql.exec("UPDATE orders SET qty = ?, version = version + 1, updated_at = ? WHERE id = ?", filled.toString(), now, child.id);
+          this.queueTrigger(this.setStatus(this.row(child.id)!, "amend", now));
+        }
+      }
+    }
+    if (this.ledger.positionQty(venue, entry.symbol) === 0n) {
+      const guards = this.sql.exec<OrderRow>("SELECT o.* FROM orders o JOIN live_orders l ON l.order_id = o.id WHERE l.state = 'armed' AND l.venue = ? AND o.symbol = ?", venue, entry.symbol).toArray();
+      for (const g of guards) this.disarm(g, now, "the live position was closed");
+    }
+  }
+
+  /** A protective order's trigger fired in its symbol hub (exactly once per fire number and version). */
+  onTrigger(fire: TriggerFire): FireResult {
+    const result = this.ctx.storage.transactionSync((): FireResult => {
+      const row = this.row(fire.orderId);
+      const live = this.liveRow(fire.orderId);
+      if (!row || !live || live.state !== "armed" || row.status !== "pending_trigger") return { done: true, stale: true, register: [], cancel: [] };
+      if (row.version !== fire.version) return { done: false, stale: true, register: [], cancel: [] };
+      if (fire.fireSeq <= row.last_fire) return { done: true, stale: true, register: [], cancel: [] };
+      const now = Date.now();
+      this.sql.exec("UPDATE orders SET last_fire = ? WHERE id = ?", fire.fireSeq, row.id);
+      this.ledger.mark(row.symbol, units(fire.tick.price));
+      const held = this.ledger.positionQty(live.venue, row.symbol);
+      const reducible = held !== 0n && (row.side === "sell") === held > 0n ? abs(held) : 0n;
+      if (reducible === 0n) {
+        this.disarm({ ...row, last_fire: fire.fireSeq }, now, "no open live position left to reduce");
+        return { done: true, register: [], cancel: [] };
+      }
+      if (reducible < BigInt(row.qty)) this.sql.exec("UPDATE orders SET qty = ? WHERE id = ?", reducible.toString(), row.id);
+      this.setStatus(this.row(row.id)!, "trigger", now, `${row.type === "stop_market" ? "stop-loss" : "take-profit"} at ${fire.price} fired on ${fmt(units(fire.tick.price))}: market order sent to ${live.venue}`);
+      this.sql.exec("UPDATE live_orders SET state = 'submit', attempts = 0, next_at = ? WHERE order_id = ?", now, row.id);
+      const cancel: string[] = [];
+      if (row.oco_group) {
+        const siblings = this.sql.exec<OrderRow>("SELECT o.* FROM orders o JOIN live_orders l ON l.order_id = o.id WHERE l.state = 'armed' AND o.oco_group = ? AND o.id != ?", row.oco_group, row.id).toArray();
+        for (const sib of siblings) {
+          this.disarm(sib, now, `OCO: ${row.type} ${row.id} fired`);
+          cancel.push(sib.id);
+        }
+      }
+      return { done: true, register: [], cancel };
+    });
+    if (!result.stale) {
+      this.hooks.changed();
+      this.afterTriggerChanges();
+      void this.flush();
+    }
+    return result;
+  }
+
+  /** Cancels an armed protective order and takes it out of the trigger book (in the caller's transaction). */
+  private disarm(row: OrderRow, now: number, reason: string): void {
+    this.setStatus(row, "cancel", now, reason);
+    this.sql.exec("UPDATE live_orders SET state = 'done' WHERE order_id = ?", row.id);
+    this.syncRow(row.id, row.symbol, "remove", null);
+  }
+
+  private queueTrigger(row: OrderRow): void {
+    const wire: TriggerWire = {
+      orderId: row.id, userId: this.hooks.userId(), symbol: row.symbol, version: row.version,
+      kind: row.type === "stop_market" ? "stop" : "take_profit", side: row.side, price: fmt(BigInt(row.stop_price!)),
+    };
+    this.syncRow(row.id, row.symbol, "register", JSON.stringify(wire));
+  }
+
+  private syncRow(orderId: string, symbol: string, op: "register" | "remove", spec: string | null): void {
+    this.triggerQueued = true;
+    this.sql.exec(
+      "INSERT INTO trigger_sync (order_id, symbol, op, spec, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (order_id) DO UPDATE SET op = excluded.op, spec = excluded.spec, created_at = excluded.created_at",
+      orderId, symbol, op, spec, Date.now(),
+    );
+  }
+
+  private afterTriggerChanges(): void {
+    if (!this.triggerQueued) return;
+    this.triggerQueued = false;
+    this.hooks.syncTriggers();
+  }
+
+  private fill(row: OrderRow, venue: LiveVenue, tradeKey: string, f: NonNullable<ExecutionReport["fill"]>, now: number): OrderRow {
     const qty = units(f.quantity);
     const price = units(f.price);
-    const fee = f.commissionAsset === null || f.commissionAsset === "USDT" ? units(f.commission) : 0n;
+    const commission = units(f.commission);
+    const feeAsset = f.commissionAsset ?? "USDT";
+    // The order's fee column is in USDT: a fee charged in another asset (BNB, …) stays in the ledger's per-asset fees.
+    const quoteFee = feeAsset === "USDT" ? commission : 0n;
     const filledBefore = BigInt(row.filled_qty);
     const filledAfter = filledBefore + qty;
     const avgBefore = row.avg_price === null ? 0n : BigInt(row.avg_price);
     const avg = mulDiv(avgBefore * filledBefore + price * qty, 1n, filledAfter, "half-even");
     const event: OrderEvent = filledAfter >= BigInt(row.qty) ? "fill" : "partial_fill";
     const status = transition(row.status, event);
-    this.sql.exec("UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, updated_at = ? WHERE id = ?", status, filledAfter.toString(), avg.toString(), (BigInt(row.fee) + fee).toString(), now, row.id);
-    this.sql.exec("INSERT INTO fills (id, order_id, symbol, side, qty, price, fee, realized_pnl, ts) VALUES (?, ?, ?, ?, ?, ?, ?, '0', ?)", tradeKey, row.id, row.symbol, row.side, qty.toString(), price.toString(), fee.toString(), now);
+    const ledger = this.ledger.applyFill(venue, { symbol: row.symbol, side: row.side, qty, price, commission, commissionAsset: f.commissionAsset }, now);
+    this.sql.exec(
+      "UPDATE orders SET status = ?, filled_qty = ?, avg_price = ?, fee = ?, realized_pnl = ?, updated_at = ? WHERE id = ?",
+      status, filledAfter.toString(), avg.toString(), (BigInt(row.fee) + quoteFee).toString(), (BigInt(row.realized_pnl) + ledger.realizedPnl).toString(), now, row.id,
+    );
+    this.sql.exec(
+      "INSERT INTO fills (id, order_id, symbol, side, qty, price, fee, realized_pnl, ts, mode, fee_asset) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'live', ?)",
+      tradeKey, row.id, row.symbol, row.side, qty.toString(), price.toString(), commission.toString(), ledger.realizedPnl.toString(), now, feeAsset,
+    );
     const updated = this.row(row.id)!;
     const view = orderView(updated);
     const userId = this.hooks.userId();
-    const trade = { tradeId: tradeKey, orderId: row.id, userId, symbol: row.symbol, side: row.side, quantity: fmt(qty), price: fmt(price), fee: fmt(units(f.commission)), feeAsset: f.commissionAsset ?? "USDT", realizedPnl: "0", time: new Date(now).toISOString(), mode: "live" as const };
-    this.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", JSON.stringify({ order: view, fill: trade }), now);
+    const trade = { tradeId: tradeKey, orderId: row.id, userId, symbol: row.symbol, side: row.side, quantity: fmt(qty), price: fmt(price), fee: fmt(commission), feeAsset, realizedPnl: fmt(ledger.realizedPnl), time: new Date(now).toISOString(), mode: "live" as const };
+    this.sql.exec("INSERT INTO events (type, payload, ts) VALUES ('order.filled', ?, ?)", JSON.stringify({ mode: "live", order: view, fill: { ...trade, venue }, position: ledger.position }), now);
     this.outbox([{ kind: "trade", recordId: tradeKey, payload: trade }, { kind: "order", recordId: row.id, payload: orderRecord(view, userId) }], now);
     return updated;
   }
@@ -375,6 +546,23 @@ export class LiveExecution {
   private liveRow(orderId: string): LiveRow | undefined {
     return this.sql.exec<LiveRow>("SELECT * FROM live_orders WHERE order_id = ?", orderId).toArray()[0];
   }
+}
+
+/** A live entry's stop must be on the losing side of its entry and its target on the winning side, on the venue's tick. */
+export function bracketViolations(tickSize: string, side: "buy" | "sell", entry: string, stopLoss?: string, takeProfit?: string): RuleViolation[] {
+  const out: RuleViolation[] = [];
+  const e = units(entry);
+  const tick = units(tickSize);
+  const long = side === "buy";
+  for (const [name, value, rule] of [["stop-loss", stopLoss, "STOP_SIDE"], ["take-profit", takeProfit, "TAKE_PROFIT_SIDE"]] as const) {
+    if (value === undefined) continue;
+    const v = units(value);
+    if (tick > 0n && v % tick !== 0n) out.push({ rule: "PRICE_FILTER.tickSize", message: `${name} ${value} is not a multiple of the venue's tick ${tickSize}` });
+    const wrongSide = rule === "STOP_SIDE" ? (long ? v >= e : v <= e) : long ? v <= e : v >= e;
+    const where = (rule === "STOP_SIDE") === long ? "below" : "above";
+    if (wrongSide) out.push({ rule, message: `a ${long ? "long" : "short"}'s ${name} must be ${where} the entry ${fmt(e)}` });
+  }
+  return out;
 }
 
 function backoff(attempts: number): number {

@@ -125,4 +125,23 @@ export const MIGRATIONS: readonly Migration[] = [
           CREATE INDEX live_orders_due ON live_orders (next_at) WHERE state IN ('submit', 'cancel');
           CREATE TABLE live_fills (trade_key TEXT PRIMARY KEY, order_id TEXT NOT NULL, ts INTEGER NOT NULL);`,
   },
+  {
+    // The live ledger (account/live-ledger.ts): positions from live fills per venue and symbol with
+    // their realized PnL, and the venue's fees per asset. Fills say which ledger they belong to and
+    // in which asset their fee was charged (paper: USDT).
+    version: 9,
+    sql: `CREATE TABLE live_positions (
+            venue TEXT NOT NULL,
+            symbol TEXT NOT NULL,
+            qty TEXT NOT NULL,
+            cost TEXT NOT NULL,
+            realized_pnl TEXT NOT NULL,
+            mark TEXT NOT NULL,
+            updated_at INTEGER NOT NULL,
+            PRIMARY KEY (venue, symbol)
+          );
+          CREATE TABLE live_fees (venue TEXT NOT NULL, asset TEXT NOT NULL, amount TEXT NOT NULL, PRIMARY KEY (venue, asset));
+          ALTER TABLE fills ADD COLUMN mode TEXT NOT NULL DEFAULT 'paper';
+          ALTER TABLE fills ADD COLUMN fee_asset TEXT NOT NULL DEFAULT 'USDT';`,
+  },
 ];

@@ -14,6 +14,8 @@ export interface MarketEndpoints {
   readonly openOrders: string;
   readonly balances: string;
   readonly listenKey: string;
+  /** The account's trades of one order (reconciliation of fills the user data stream missed). */
+  readonly myTrades: string;
   readonly weights: {
     readonly time: number;
     readonly exchangeInfo: number;
@@ -25,6 +27,7 @@ export interface MarketEndpoints {
     readonly openOrdersAll: number;
     readonly balances: number;
     readonly listenKey: number;
+    readonly myTrades: number;
   };
 }
 
@@ -38,7 +41,9 @@ export const ENDPOINTS: Record<BinanceMarket, MarketEndpoints> = {
     balances: "/api/v3/account",
     // Deprecated by Binance for spot in favour of the WebSocket API subscription, still served.
     listenKey: "/api/v3/userDataStream",
-    weights: { time: 1, exchangeInfo: 20, klines: 2, newOrder: 1, queryOrder: 4, cancelOrder: 1, openOrders: 6, openOrdersAll: 80, balances: 20, listenKey: 2 },
+    myTrades: "/api/v3/myTrades",
+    // myTrades with orderId: weight 5 (20 without).
+    weights: { time: 1, exchangeInfo: 20, klines: 2, newOrder: 1, queryOrder: 4, cancelOrder: 1, openOrders: 6, openOrdersAll: 80, balances: 20, listenKey: 2, myTrades: 5 },
   },
   usdm: {
     time: "/fapi/v1/time",
@@ -48,7 +53,8 @@ export const ENDPOINTS: Record<BinanceMarket, MarketEndpoints> = {
     openOrders: "/fapi/v1/openOrders",
     balances: "/fapi/v2/balance",
     listenKey: "/fapi/v1/listenKey",
-    weights: { time: 1, exchangeInfo: 1, klines: 5, newOrder: 1, queryOrder: 1, cancelOrder: 1, openOrders: 1, openOrdersAll: 40, balances: 5, listenKey: 1 },
+    myTrades: "/fapi/v1/userTrades",
+    weights: { time: 1, exchangeInfo: 1, klines: 5, newOrder: 1, queryOrder: 1, cancelOrder: 1, openOrders: 1, openOrdersAll: 40, balances: 5, listenKey: 1, myTrades: 5 },
   },
 };
 

@@ -28,6 +28,7 @@ import {
   type ExchangeOrder,
   type ExchangePort,
   type ExchangeSymbolRules,
+  type ExchangeTrade,
   type OrderRef,
 } from "../exchange/port";
 import { checkFilters } from "../exchange/filters";
@@ -60,6 +61,18 @@ const OrderPayload = z.looseObject({
   updateTime: z.number().int().optional(),
   transactTime: z.number().int().optional(),
   time: z.number().int().optional(),
+});
+
+/** A row of spot GET /api/v3/myTrades or USD-M GET /fapi/v1/userTrades (the fields both share). */
+const TradePayload = z.looseObject({
+  symbol: z.string(),
+  id: z.union([z.number().int(), z.string()]).transform(String),
+  orderId: z.union([z.number().int(), z.string()]).transform(String),
+  price: Dec,
+  qty: Dec,
+  commission: Dec,
+  commissionAsset: z.string().nullable().optional(),
+  time: z.number().int(),
 });
 
 export function toExchangeOrder(payload: unknown): ExchangeOrder {
@@ -216,6 +229,12 @@ export class BinanceExchange implements ExchangePort {
       if (err instanceof VenueRejectedError && err.venueCode === NO_SUCH_ORDER) return undefined;
       throw err;
     }
+  }
+
+  /** The account's trades of one order (spot myTrades / USD-M userTrades by orderId), oldest first. */
+  async orderTrades(ref: { readonly symbol: string; readonly orderId: string }): Promise<ExchangeTrade[]> {
+    const res = await this.#o.rest.request({ method: "GET", path: this.#e.myTrades, params: { symbol: ref.symbol, orderId: ref.orderId }, signed: true, weight: this.#e.weights.myTrades, idempotent: true });
+    return z.array(TradePayload).parse(res.body).map((t) => ({ symbol: t.symbol, tradeId: t.id, orderId: t.orderId, price: t.price, quantity: t.qty, commission: t.commission, commissionAsset: t.commissionAsset ?? null, time: t.time }));
   }
 
   async cancelOrder(ref: OrderRef): Promise<ExchangeOrder> {

@@ -1,16 +1,18 @@
 /**
  * Order updates and fills of live orders, sent to the edge's `POST /bridge/executions` (bearer
- * BRIDGE_TOKEN), which hands them to the user's account. At-least-once: a batch is retried with
- * back-off until the edge answers 2xx; the account applies each fill once by its venue trade id,
- * so a resend is harmless. Reports wait in memory (a bridge restart loses the unsent ones: the
- * account can be reconciled from the venue's order query, which is not automated yet).
+ * BRIDGE_TOKEN), which hands them to the user's account. At-least-once: every report is written to
+ * the bridge's SQLite outbox (report-outbox.ts) before anything is sent and deleted only once the
+ * edge answered 2xx; a batch is retried with back-off until then, and after a restart the queued
+ * reports go out first, in order. The account applies each fill once by its venue trade id, so a
+ * resend is harmless.
  *
  * @example
- * const reporter = new ExecutionReporter({ edgeUrl: config.edgeUrl, token: config.bridgeToken, log });
- * reporter.push(reportOf("user-1", "binance-spot", event));
+ * const reporter = new ExecutionReporter({ edgeUrl: config.edgeUrl, token: config.bridgeToken, outbox, log });
+ * reporter.push(reportOfEvent("user-1", "binance-spot", event));
  */
 import type { Logger } from "../log";
 import type { ExchangeOrder, OrderUpdateEvent } from "./port";
+import type { ReportOutbox } from "./report-outbox";
 
 /** What the edge's account needs to apply an update: the order (by its client id) and any fill. */
 export interface ExecutionReport {
@@ -39,6 +41,8 @@ export function reportOfEvent(userId: string, venue: string, event: OrderUpdateE
 export interface ExecutionReporterOptions {
   readonly edgeUrl: string;
   readonly token: string;
+  /** Where reports wait until the edge acknowledges them. */
+  readonly outbox: ReportOutbox;
   readonly log: Logger;
   readonly fetch?: typeof fetch;
   /** Longest wait between attempts (default 30 s). */
@@ -50,7 +54,6 @@ const MAX_BATCH = 100;
 export class ExecutionReporter {
   readonly #o: ExecutionReporterOptions;
   readonly #url: string;
-  readonly #queue: ExecutionReport[] = [];
   #sending: Promise<void> | undefined;
   #timer: NodeJS.Timeout | undefined;
   #backoffMs = 0;
@@ -63,22 +66,26 @@ export class ExecutionReporter {
     const base = new URL(options.edgeUrl);
     base.protocol = base.protocol === "wss:" ? "https:" : base.protocol === "ws:" ? "http:" : base.protocol;
     this.#url = new URL("/bridge/executions", base).toString();
+    // Reports a previous process queued and the edge never acknowledged go first.
+    if (options.outbox.pending > 0) this.#kick();
   }
 
   get pending(): number {
-    return this.#queue.length;
+    return this.#o.outbox.pending;
   }
 
-  push(report: ExecutionReport): void {
-    this.#queue.push(report);
-    if (!this.#timer) this.#kick();
+  /** Queues a report durably and sends it; false when its fill was queued before (not sent again). */
+  push(report: ExecutionReport): boolean {
+    const queued = this.#o.outbox.enqueue(report);
+    if (queued && !this.#timer) this.#kick();
+    return queued;
   }
 
   #kick(): void {
     if (this.#closed) return;
     this.#sending ??= this.#send().finally(() => {
       this.#sending = undefined;
-      if (this.#queue.length > 0 && !this.#timer && !this.#closed) {
+      if (this.#o.outbox.pending > 0 && !this.#timer && !this.#closed) {
         this.#timer = setTimeout(() => {
           this.#timer = undefined;
           this.#kick();
@@ -89,8 +96,10 @@ export class ExecutionReporter {
   }
 
   async #send(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.slice(0, MAX_BATCH);
+    while (!this.#closed) {
+      const queued = this.#o.outbox.peek(MAX_BATCH);
+      if (queued.length === 0) return;
+      const batch = queued.map((q) => q.report);
       try {
         const res = await (this.#o.fetch ?? fetch)(this.#url, {
           method: "POST",
@@ -105,7 +114,8 @@ export class ExecutionReporter {
         this.#o.log.warn("execution reports not delivered; retrying", { reports: batch.length, retryInMs: this.#backoffMs, reason: err instanceof Error ? err.message : String(err) });
         return;
       }
-      this.#queue.splice(0, batch.length);
+      if (this.#closed) return; // the outbox may be closed already; the batch goes again next start
+      this.#o.outbox.ack(queued.at(-1)!.seq);
       this.delivered += batch.length;
       this.#backoffMs = 0;
     }
@@ -114,12 +124,14 @@ export class ExecutionReporter {
   /** Waits for the queue to empty (tests); resolves false if it has not after `timeoutMs`. */
   async drained(timeoutMs = 5000): Promise<boolean> {
     const until = Date.now() + timeoutMs;
-    while (this.#queue.length > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    return this.#queue.length === 0;
+    while (this.pending > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    return this.pending === 0;
   }
 
-  close(): void {
+  /** Stops sending; resolves once a batch on the wire has settled (the outbox can then be closed). */
+  async close(): Promise<void> {
     this.#closed = true;
     if (this.#timer) clearTimeout(this.#timer);
+    await this.#sending;
   }
 }

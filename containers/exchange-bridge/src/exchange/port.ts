@@ -81,6 +81,20 @@ export interface ExchangeOrder {
   readonly updateTime: number;
 }
 
+/** One trade (fill) of an order, as the venue's trade list reports it. */
+export interface ExchangeTrade {
+  readonly symbol: string;
+  /** The venue's trade id, as a string. */
+  readonly tradeId: string;
+  readonly orderId: string;
+  readonly price: string;
+  readonly quantity: string;
+  readonly commission: string;
+  readonly commissionAsset: string | null;
+  /** Epoch ms. */
+  readonly time: number;
+}
+
 export interface Balance {
   readonly asset: string;
   readonly free: string;

@@ -100,4 +100,107 @@ describe("live orders at the edge", () => {
     expect((await (await call(`/api/orders/${never.orderId}`, { headers: auth() })).json<Order>()).status).toBe("canceled");
     expect((await call(`/api/orders/${never.orderId}`, { method: "PATCH", json: { quantity: "0.003" }, headers: auth() })).status).toBe(409);
   });
+
+  it("builds a live ledger from live fills (positions, realized PnL, fees per venue asset) apart from the paper ledger, whose free margin live orders do not touch", async () => {
+    const trader = await register();
+    const h = { authorization: `Bearer ${trader.accessToken}` };
+    await env.USER_ACCOUNT.getByName(trader.user.id).setTradingMode({ mode: "live", venue: "binance-spot" });
+    const fillOf = (orderId: string, tradeId: string, quantity: string, price: string, commission: string, commissionAsset: string) =>
+      ({ ...report(orderId, { status: "FILLED", executedQty: quantity, executionType: "TRADE", fill: { tradeId, price, quantity, commission, commissionAsset } }), userId: trader.user.id });
+    type PaperAccount = { mode: string; walletBalance: string; freeMargin: string; orderMargin: string; openOrders: number; positions: unknown[] };
+    const paperBefore = await (await call("/api/trading/account", { headers: h })).json<PaperAccount>();
+
+    const buy = await (await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "limit", quantity: "0.010", price: "59000.5" }, headers: h })).json<Order>();
+    expect(await (await executions([{ ...report(buy.orderId, { executionType: "PLACEMENT" }), userId: trader.user.id }])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    expect((await (await call(`/api/orders/${buy.orderId}`, { headers: h })).json<Order>()).status).toBe("open");
+    // A working live order reserves no paper margin (it used to: 0.01 x 59000.5 counted as order margin).
+    const paperWorking = await (await call("/api/trading/account", { headers: h })).json<PaperAccount>();
+    expect(paperWorking).toMatchObject({ mode: "paper", freeMargin: paperBefore.freeMargin, orderMargin: "0", openOrders: 0 });
+    expect((await (await call("/api/trading/account?mode=live", { headers: h })).json<{ openOrders: number }>()).openOrders).toBe(1);
+
+    expect(await (await executions([fillOf(buy.orderId, "601", "0.01", "59000", "0.00001", "BNB")])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    const sell = await (await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "sell", type: "limit", quantity: "0.004", price: "61000" }, headers: h })).json<Order>();
+    const sold = fillOf(sell.orderId, "602", "0.004", "61000", "0.244", "USDT");
+    expect(await (await executions([sold, sold])).json()).toEqual({ applied: 1, duplicates: 1, unknown: 0 });
+
+    await setPrice("BTCUSDT", "60000", "60000.5");
+    const positions = await (await call("/api/trading/positions?mode=live", { headers: h })).json<{ positions: unknown[] }>();
+    expect(positions.positions).toEqual([
+      { mode: "live", venue: "binance-spot", symbol: "BTCUSDT", side: "long", quantity: "0.006", entryPrice: "59000", markPrice: "60000.5", unrealizedPnl: "6.003", realizedPnl: "8" },
+    ]);
+    const live = await (await call("/api/trading/account?mode=live", { headers: h })).json<Record<string, unknown>>();
+    expect(live).toMatchObject({ mode: "live", venue: "binance-spot", asset: "USDT", realizedPnl: "8", unrealizedPnl: "6.003", openPositions: 1, openOrders: 0 });
+    expect(live.fees).toEqual([
+      { venue: "binance-spot", asset: "BNB", amount: "0.00001" },
+      { venue: "binance-spot", asset: "USDT", amount: "0.244" },
+    ]);
+    // The paper ledger did not move; the dashboard's default calls read it as before.
+    const paperAfter = await (await call("/api/trading/account", { headers: h })).json<PaperAccount>();
+    expect(paperAfter).toMatchObject({ mode: "paper", walletBalance: paperBefore.walletBalance, freeMargin: paperBefore.freeMargin, positions: [] });
+    expect(await (await call("/api/trading/positions", { headers: h })).json()).toEqual({ positions: [] });
+
+    type Trade = { tradeId: string; mode: string; fee: string; feeAsset: string; realizedPnl: string };
+    const liveTrades = (await (await call("/api/trading/history?mode=live", { headers: h })).json<{ trades: Trade[] }>()).trades;
+    expect(liveTrades.map((t) => [t.tradeId, t.mode, t.fee, t.feeAsset, t.realizedPnl])).toEqual([
+      ["binance-spot:BTCUSDT:602", "live", "0.244", "USDT", "8"],
+      ["binance-spot:BTCUSDT:601", "live", "0.00001", "BNB", "0"],
+    ]);
+    expect((await (await call("/api/trading/history?mode=paper", { headers: h })).json<{ trades: Trade[] }>()).trades).toEqual([]);
+    expect((await call("/api/trading/history?mode=demo", { headers: h })).status).toBe(400);
+    expect((await call("/api/trading/positions?mode=demo", { headers: h })).status).toBe(400);
+
+    // The private stream carries live fills like paper ones, with the live position.
+    const events = (await env.USER_ACCOUNT.getByName(trader.user.id).eventsSince(0, 100)).events.filter((e) => e.type === "order.filled");
+    expect(events.map((e) => JSON.parse(e.payload) as { mode: string; position: unknown }).map((p) => [p.mode, p.position])).toEqual([
+      ["live", { mode: "live", venue: "binance-spot", symbol: "BTCUSDT", side: "long", quantity: "0.01", entryPrice: "59000", realizedPnl: "0" }],
+      ["live", { mode: "live", venue: "binance-spot", symbol: "BTCUSDT", side: "long", quantity: "0.006", entryPrice: "59000", realizedPnl: "8" }],
+    ]);
+  });
+
+  it("protects a live entry with its stop-loss/take-profit in the hub's trigger book: a fire sends one reduce-only market order through the live path and cancels the sibling", async () => {
+    const trader = await register();
+    const h = { authorization: `Bearer ${trader.accessToken}` };
+    const acct = env.USER_ACCOUNT.getByName(trader.user.id);
+    await acct.setTradingMode({ mode: "live", venue: "binance-spot" });
+    await setPrice("BTCUSDT", "60000", "60000.5");
+    const wrong = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "61000", takeProfit: "62000.25" }, headers: h });
+    expect(wrong.status).toBe(422);
+    expect((await wrong.json<ErrorBody>()).error.details!.violations.map((v) => v.rule).sort()).toEqual(["PRICE_FILTER.tickSize", "STOP_SIDE"]);
+    expect((await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "59000", trailingStop: { callbackRatePct: "1" } }, headers: h })).status).toBe(422);
+
+    const res = await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.010", stopLoss: "59000", takeProfit: "62000" }, headers: h });
+    expect(res.status).toBe(201);
+    const entry = await res.json<Order & { attached: unknown }>();
+    expect(entry).toMatchObject({ status: "pending_new", attached: { stopLoss: "59000", takeProfit: "62000" } });
+    const mine = (r: Record<string, unknown>) => ({ ...report(entry.orderId, r), userId: trader.user.id });
+    await executions([mine({ executionType: "PLACEMENT" })]);
+    // Partial fill: both protective orders armed for 0.004; the rest of the fill resizes them.
+    await executions([mine({ status: "PARTIALLY_FILLED", executedQty: "0.004", executionType: "TRADE", fill: { tradeId: "701", price: "60000.5", quantity: "0.004", commission: "0", commissionAsset: "USDT" } })]);
+    await executions([mine({ status: "FILLED", executedQty: "0.01", executionType: "TRADE", fill: { tradeId: "702", price: "60000.5", quantity: "0.006", commission: "0", commissionAsset: "USDT" } })]);
+    type Child = Order & { type: string; side: string; quantity: string; reduceOnly: boolean; stopPrice: string; parentOrderId: string | null };
+    const open = (await (await call("/api/orders?open=true", { headers: h })).json<{ orders: Child[] }>()).orders;
+    expect(open.map((o) => [o.type, o.side, o.status, o.quantity, o.stopPrice, o.reduceOnly, o.parentOrderId]).sort()).toEqual([
+      ["stop_market", "sell", "pending_trigger", "0.01", "59000", true, entry.orderId],
+      ["take_profit_market", "sell", "pending_trigger", "0.01", "62000", true, entry.orderId],
+    ]);
+    const stop = open.find((o) => o.type === "stop_market")!;
+    const target = open.find((o) => o.type === "take_profit_market")!;
+    await expect.poll(() => acct.pendingTriggerSync(), { timeout: 5000 }).toBe(0); // registered with the BTCUSDT hub
+
+    await setPrice("BTCUSDT", "58900", "58900.5"); // through the stop
+    const byId = async (id: string) => (await call(`/api/orders/${id}`, { headers: h })).json<Child>();
+    await expect.poll(async () => (await byId(stop.orderId)).status, { timeout: 5000 }).toBe("open");
+    expect((await byId(stop.orderId)).reason).toMatch(/stop-loss at 59000 fired .*market order sent to binance-spot/);
+    expect(await byId(target.orderId)).toMatchObject({ status: "canceled", reason: expect.stringMatching(/^OCO/) });
+    // The hub retrying the same fire changes nothing (one firing = one order at the venue).
+    expect(await acct.onTrigger({ orderId: stop.orderId, version: 2, fireSeq: 1, kind: "stop", price: "59000", tick: { price: "58900.5", high: "58900.5", low: "58900.5", bid: "58900", ask: "58900.5", bidQty: "5", askQty: "5", time: Date.now() } })).toMatchObject({ done: true, stale: true });
+
+    // The venue fills the market order (client order id = the stop's id): the live position is flat.
+    const exit = { ...report(stop.orderId, { status: "FILLED", executedQty: "0.01", executionType: "TRADE", fill: { tradeId: "703", price: "58900", quantity: "0.01", commission: "0.01", commissionAsset: "USDT" } }), userId: trader.user.id };
+    expect(await (await executions([exit])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    expect((await byId(stop.orderId)).status).toBe("filled");
+    expect(await (await call("/api/trading/positions?mode=live", { headers: h })).json()).toEqual({ positions: [] });
+    expect(await (await call("/api/trading/account?mode=live", { headers: h })).json()).toMatchObject({ realizedPnl: "-11.005", openPositions: 0, openOrders: 0 });
+    await setPrice("BTCUSDT", "60000", "60000.5");
+  });
 });

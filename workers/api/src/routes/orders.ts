@@ -7,7 +7,9 @@
  * GET    /api/orders[?open=true&symbol=&cursor=&limit=], GET /api/orders/:id
  * DELETE /api/orders/:id   cancel a working order
  * PATCH  /api/orders/:id   amend a working order's quantity or prices
- * GET    /api/trading/account, GET /api/trading/positions, POST /api/trading/positions/:symbol/close
+ * GET    /api/trading/account[?mode=paper|live], GET /api/trading/positions[?mode=paper|live] (paper by default;
+ *        live = the live ledger built from live fills), POST /api/trading/positions/:symbol/close
+ * GET    /api/trading/history[?mode=paper|live&symbol=&from=&to=&cursor=&limit=] (both ledgers when no mode)
  */
 import { Hono, type Context } from "hono";
 import { z } from "zod";
@@ -32,7 +34,12 @@ export const HistoryQuery = z.strictObject({
   /** Epoch milliseconds, inclusive. */
   from: z.coerce.number().int().nonnegative().optional(),
   to: z.coerce.number().int().nonnegative().optional(),
+  /** Paper or live fills only (both when omitted; each trade says which). */
+  mode: z.enum(["paper", "live"]).optional(),
 });
+
+/** `?mode=live` reads the live ledger (positions from live fills); paper is the default. */
+export const LedgerQuery = z.strictObject({ mode: z.enum(["paper", "live"]).default("paper") });
 
 export const ListQuery = z.strictObject({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -152,7 +159,10 @@ export const orderRoutes = new Hono<AppEnv>()
     if (!result.ok) throw orderFailure(result);
     return c.json(result.order);
   })
-  .get("/trading/account", ...auth, async (c) => c.json(await account(c).account()))
+  .get("/trading/account", ...auth, async (c) => {
+    const q = queryOf(c, LedgerQuery);
+    return c.json(q.mode === "live" ? await account(c).liveAccount() : { ...(await account(c).account()), mode: "paper" as const });
+  })
   .post("/trading/positions/:symbol/close", ...auth, async (c) => {
     const symbol = SymbolName.safeParse(c.req.param("symbol"));
     if (!symbol.success || !isKnownSymbol(symbol.data)) throw notFound(`unknown symbol ${c.req.param("symbol")}`);
@@ -178,12 +188,15 @@ export const orderRoutes = new Hono<AppEnv>()
         ...(q.symbol ? { symbol: q.symbol } : {}),
         ...(q.from !== undefined ? { from: q.from } : {}),
         ...(q.to !== undefined ? { to: q.to } : {}),
+        ...(q.mode ? { mode: q.mode } : {}),
       }),
     );
   })
   .get("/trading/positions", ...auth, async (c) => {
+    const q = queryOf(c, LedgerQuery);
+    if (q.mode === "live") return c.json({ positions: (await account(c).liveAccount()).positions });
     const view = await account(c).account();
-    return c.json({ positions: view.positions });
+    return c.json({ positions: view.positions.map((p) => ({ ...p, mode: "paper" as const })) });
   });
 
 /** GET/PUT /api/trading/settings and POST /api/risk/calculate. */

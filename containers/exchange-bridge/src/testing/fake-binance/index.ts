@@ -74,6 +74,17 @@ export interface FakeOrder {
   apiKey: string;
 }
 
+/** One fill, as GET /api/v3/myTrades (and /fapi/v1/userTrades) lists it. */
+export interface FakeTrade {
+  readonly symbol: string;
+  readonly id: number;
+  readonly orderId: number;
+  readonly price: string;
+  readonly qty: string;
+  readonly time: number;
+  readonly apiKey: string;
+}
+
 export interface MarketSocketInfo {
   readonly socket: WebSocket;
   readonly url: string;
@@ -90,6 +101,8 @@ export interface FakeBinance {
   readonly wsUrl: string;
   readonly requests: RecordedRequest[];
   readonly orders: FakeOrder[];
+  /** Every fill of every order, oldest first. */
+  readonly trades: FakeTrade[];
   readonly marketSockets: MarketSocketInfo[];
   readonly userSockets: { listenKey: string; socket: WebSocket }[];
   /** Count of sockets closed for breaking the per-connection limits. */
@@ -122,7 +135,7 @@ export interface FakeBinanceOptions {
   readonly maxIncomingPerSec?: number;
 }
 
-const WEIGHTS: Record<string, number> = { time: 1, exchangeInfo: 20, klines: 2, order: 1, queryOrder: 4, openOrders: 6, account: 20, listenKey: 2 };
+const WEIGHTS: Record<string, number> = { time: 1, exchangeInfo: 20, klines: 2, order: 1, queryOrder: 4, openOrders: 6, account: 20, listenKey: 2, myTrades: 5 };
 
 export async function startFakeBinance(options: FakeBinanceOptions = {}): Promise<FakeBinance> {
   const market = options.market ?? "spot";
@@ -133,6 +146,7 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
   const maxIncoming = options.maxIncomingPerSec ?? 5;
   const requests: RecordedRequest[] = [];
   const orders: FakeOrder[] = [];
+  const trades: FakeTrade[] = [];
   const faults: (Fault & { left: number })[] = [];
   const prices = new Map<string, string>();
   const listenKeys = new Map<string, string>(); // listenKey -> apiKey
@@ -278,6 +292,15 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
       countWeight(WEIGHTS.openOrders!);
       return { status: 200, body: orders.filter((o) => o.apiKey === account.apiKey && isOpen(o) && (!r.params.symbol || o.symbol === r.params.symbol)).map(orderJson) };
     }
+    if ((p === "myTrades" || p === "userTrades") && m === "GET") {
+      countWeight(WEIGHTS.myTrades!);
+      if (!r.params.symbol || !symbols.has(r.params.symbol)) return err(400, -1121, "Invalid symbol.");
+      const rows = trades.filter((t) => t.apiKey === account.apiKey && t.symbol === r.params.symbol && (!r.params.orderId || String(t.orderId) === r.params.orderId));
+      return {
+        status: 200,
+        body: rows.map((t) => ({ symbol: t.symbol, id: t.id, orderId: t.orderId, price: t.price, qty: t.qty, quoteQty: mulDec(t.qty, t.price), commission: "0", commissionAsset: "USDT", time: t.time, isBuyer: true, isMaker: false, isBestMatch: true })),
+      };
+    }
     if ((p === "account" || p === "balance") && m === "GET") {
       countWeight(WEIGHTS.account!);
       if (p === "balance") {
@@ -353,7 +376,9 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
     o.cumulativeQuoteQty = addDec(o.cumulativeQuoteQty, mulDec(qty, price));
     o.status = cmpDec(executed, o.origQty) === 0 ? "FILLED" : "PARTIALLY_FILLED";
     o.updateTime = serverNow();
-    pushOrderEvent(o, "TRADE", { qty, price, tradeId: nextTradeId++ });
+    const tradeId = nextTradeId++;
+    trades.push({ symbol: o.symbol, id: tradeId, orderId: o.orderId, price, qty, time: o.updateTime, apiKey: o.apiKey });
+    pushOrderEvent(o, "TRADE", { qty, price, tradeId });
   }
 
   function pushOrderEvent(o: FakeOrder, executionType: string, fill?: { qty: string; price: string; tradeId: number }): void {
@@ -452,6 +477,7 @@ export async function startFakeBinance(options: FakeBinanceOptions = {}): Promis
     wsUrl: `ws://127.0.0.1:${port}`,
     requests,
     orders,
+    trades,
     marketSockets,
     userSockets,
     violations,
