@@ -13,6 +13,7 @@ import { machineInfo } from "./harness/machine";
 import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "./harness/users";
 import { startPerfStack, type PerfStack } from "./harness/stack";
 import { ScenarioResult } from "./result-schema";
+import { aiCacheScenario } from "./scenarios/ai-cache";
 import { analysisScenario } from "./scenarios/analysis";
 import { binanceNormalizeScenario } from "./scenarios/binance-normalize";
 import { healthScenario } from "./scenarios/health";
@@ -23,7 +24,7 @@ import { recordStoreScenario } from "./scenarios/record-store";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario, recordStoreScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario, aiCacheScenario, recordStoreScenario];
 
 /** Stands in for the stack when only standalone scenarios run: any use is a bug. */
 const NO_STACK = new Proxy({} as PerfStack, {

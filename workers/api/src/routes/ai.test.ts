@@ -39,4 +39,19 @@ describe("/api/ai/*", () => {
     expect(res.headers.get("x-cache")).toBe("hit");
     expect(await res.json()).toEqual({ signal });
   });
+
+  it("keeps an answer in the isolate until its 60 s end, and never serves one stored more than 60 s ago", async () => {
+    const user = await register();
+    const signal = { symbol: "BNBUSDT", action: "Sell", confidence: 0.8 };
+    await env.CACHE.put("ai:v1:BNBUSDT:1m", JSON.stringify({ signal }), { expirationTtl: 60, metadata: { storedAt: Date.now() } });
+    expect((await post(user.accessToken, "/api/ai/analyze", { symbol: "BNBUSDT" })).headers.get("x-cache")).toBe("hit");
+    await env.CACHE.delete("ai:v1:BNBUSDT:1m");
+    const fromIsolate = await post(user.accessToken, "/api/ai/analyze", { symbol: "BNBUSDT" });
+    expect(fromIsolate.headers.get("x-cache")).toBe("hit");
+    expect(await fromIsolate.json()).toEqual({ signal });
+
+    // Stored 61 s ago (KV's own expiry is coarse): not an answer; the bridge is asked (unreachable here: 503).
+    await env.CACHE.put("ai:v1:XRPUSDT:1m", JSON.stringify({ signal }), { expirationTtl: 60, metadata: { storedAt: Date.now() - 61_000 } });
+    expect((await post(user.accessToken, "/api/ai/analyze", { symbol: "XRPUSDT" })).status).toBe(503);
+  });
 });

@@ -38,6 +38,45 @@ export const BatchAnalyzeRequest = z.strictObject({
 
 const cacheKey = (symbol: string, interval: string) => `ai:v1:${symbol}:${interval}`;
 
+/**
+ * Answers this isolate has already read from (or written to) KV, until the end of their 60 s:
+ * a repeated question costs no KV read. Each KV entry carries when it was stored, so an answer
+ * is never served past its 60 s from either place; an entry without that metadata is served
+ * from KV only.
+ */
+const NEAR_CACHE_MAX = 512;
+const nearCache = new Map<string, { json: string; expiresAt: number }>();
+
+function nearGet(key: string, now: number): string | undefined {
+  const hit = nearCache.get(key);
+  if (!hit) return undefined;
+  if (hit.expiresAt > now) return hit.json;
+  nearCache.delete(key);
+  return undefined;
+}
+
+function nearPut(key: string, json: string, storedAt: number, now: number): void {
+  const expiresAt = storedAt + AI_CACHE_TTL_SEC * 1000;
+  if (expiresAt <= now) return;
+  if (nearCache.size >= NEAR_CACHE_MAX) nearCache.delete(nearCache.keys().next().value!);
+  nearCache.set(key, { json, expiresAt });
+}
+
+/** A cached answer (JSON text) from this isolate or KV, or null. */
+async function cachedAnswer(c: Context<AppEnv>, key: string): Promise<string | null> {
+  const now = Date.now();
+  const near = nearGet(key, now);
+  if (near !== undefined) return near;
+  const stored = await c.env.CACHE.getWithMetadata<{ storedAt?: number }>(key, "text").catch(() => null);
+  if (!stored?.value) return null;
+  const storedAt = stored.metadata?.storedAt;
+  if (typeof storedAt === "number") {
+    if (storedAt + AI_CACHE_TTL_SEC * 1000 <= now) return null;
+    nearPut(key, stored.value, storedAt, now);
+  }
+  return stored.value;
+}
+
 /** Calls the bridge; its 4xx/503 answers keep their code and message, anything else is a 503. */
 async function askBridge(c: Context<AppEnv>, path: string, body: unknown): Promise<unknown> {
   let res: Response;
@@ -65,16 +104,18 @@ export const aiRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, AnalyzeRequest);
     if (!isKnownSymbol(body.symbol)) throw notFound(`unknown symbol ${body.symbol}`);
     const key = cacheKey(body.symbol, body.interval);
-    const cached = await c.env.CACHE.get(key, "json").catch(() => null);
-    if (cached) {
+    const cached = await cachedAnswer(c, key);
+    if (cached !== null) {
       c.header("X-Cache", "hit");
-      return c.json(cached);
+      return c.body(cached, 200, { "content-type": "application/json" });
     }
     const result = (await askBridge(c, "/v1/analyze", { symbol: body.symbol, interval: body.interval })) as { signal: unknown };
-    const answer = { signal: result.signal };
-    c.executionCtx.waitUntil(c.env.CACHE.put(key, JSON.stringify(answer), { expirationTtl: AI_CACHE_TTL_SEC }).catch(() => undefined));
+    const json = JSON.stringify({ signal: result.signal });
+    const storedAt = Date.now();
+    nearPut(key, json, storedAt, storedAt);
+    c.executionCtx.waitUntil(c.env.CACHE.put(key, json, { expirationTtl: AI_CACHE_TTL_SEC, metadata: { storedAt } }).catch(() => undefined));
     c.header("X-Cache", "miss");
-    return c.json(answer);
+    return c.body(json, 200, { "content-type": "application/json" });
   })
   .post("/ai/batch-analyze", requireUser(), userRateLimit(), async (c) => {
     const body = await jsonBody(c, BatchAnalyzeRequest);
