@@ -4,6 +4,7 @@
  * message types: no user ids, order ids, emails, prices or signals.
  */
 import { BOUNDS_MS, emptyHistogram, type Histogram, mergeInto } from "./histogram";
+import { appendExposition } from "./merge-exposition";
 
 export interface ExposedSeries {
   name: "http" | "trade";
@@ -92,4 +93,15 @@ export function renderMetrics(series: ExposedSeries[], ws: WebSocketFigures | nu
     );
   }
   return lines.join("\n") + "\n";
+}
+
+/**
+ * The whole `/metrics` body: the edge's series, `bot_core_bridge_up`, and the bridge's own text
+ * (prom-client) appended when it answered, minus any family the edge already has.
+ */
+export function scrapeText(series: ExposedSeries[], ws: WebSocketFigures | null, bridge: string | null): string {
+  const text =
+    renderMetrics(series, ws) +
+    `# HELP bot_core_bridge_up Whether the bridge's /metrics answered this scrape.\n# TYPE bot_core_bridge_up gauge\nbot_core_bridge_up ${bridge === null ? 0 : 1}\n`;
+  return bridge ? appendExposition(text, bridge).text : text;
 }
