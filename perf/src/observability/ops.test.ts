@@ -43,13 +43,19 @@ describe("ops/ alert rules", () => {
     expect(r.status).toBe(0);
   });
 
-  it("would catch a wrong threshold (the test series are sensitive to it)", () => {
+  it.each([
+    ["> 1000\n", "> 9000\n", "TradeExecutionP95High"],
+    ["> 3000\n", "> 30000\n", "FrontendLcpHigh"],
+    ["rate(websocket_message_latency_ms_bucket[5m]))) > 100\n", "rate(websocket_message_latency_ms_bucket[5m]))) > 1000\n", "WebSocketLatencyHigh"],
+  ])("would catch a wrong threshold (the test series are sensitive to it): %s -> %s", (from, to, alert) => {
     const dir = mkdtempSync(join(tmpdir(), "bot-core-alerts-"));
-    writeFileSync(join(dir, "alerts.yml"), readFileSync(join(OPS, "alerts.yml"), "utf8").replace("> 1000\n", "> 9000\n"));
+    const rules = readFileSync(join(OPS, "alerts.yml"), "utf8");
+    expect(rules).toContain(from);
+    writeFileSync(join(dir, "alerts.yml"), rules.replace(from, to));
     copyFileSync(join(OPS, "alerts.test.yml"), join(dir, "alerts.test.yml"));
     const r = spawnSync(PROMTOOL, ["test", "rules", "alerts.test.yml"], { encoding: "utf8", cwd: dir });
     expect(r.status).not.toBe(0);
-    expect(`${r.stdout}${r.stderr}`).toContain("TradeExecutionP95High");
+    expect(`${r.stdout}${r.stderr}`).toContain(alert);
   });
 });
 
@@ -74,6 +80,10 @@ describe("ops/ Prometheus config and the edge's exposition", () => {
       { name: "http", labels: { method: "GET", endpoint: 'odd "quoted" \\ path', status: "404" }, hist },
       { name: "trade", labels: { symbol: "BTCUSDT", side: "buy", type: "market", status: "filled" }, hist },
       { name: "trade", labels: { symbol: "ETHUSDT", side: "sell", type: "limit", status: "rejected" }, hist },
+      { name: "ws", labels: { message_type: "md" }, hist },
+      { name: "rum", labels: { metric: "lcp", page: "/markets" }, hist },
+      { name: "rum", labels: { metric: "inp", page: "/" }, hist },
+      { name: "rum", labels: { metric: "cls", page: "other" }, hist },
     ];
     const text = renderMetrics(series, { connectionsActive: 3, sent: { md: 10, event: 2 }, lagMs: 4.5, slowConsumersClosed: 0 });
     const r = promtool(["check", "metrics"], text);
@@ -81,7 +91,10 @@ describe("ops/ Prometheus config and the edge's exposition", () => {
     // spec's own *_ms names, which Prometheus' naming lint dislikes but the spec mandates.
     const findings = r.out.split("\n").filter(Boolean);
     expect(findings.every((f) => /^\w+_ms metric names should not contain abbreviated units$/.test(f))).toBe(true);
-    expect(findings.map((f) => f.split(" ")[0]).sort()).toEqual(["trade_execution_duration_ms", "websocket_message_latency_ms"]);
+    expect(findings.map((f) => f.split(" ")[0]).sort()).toEqual(["trade_execution_duration_ms", "web_vitals_inp_ms", "web_vitals_lcp_ms", "websocket_message_latency_ms"]);
+    expect(text).toContain("# TYPE websocket_message_latency_ms histogram");
+    expect(text).toContain("# TYPE web_vitals_lcp_ms histogram");
+    expect(text).toContain('web_vitals_cls_bucket{page="other",le="0.001"}');
     expect(r.status).toBe(3);
     // and a broken exposition is refused: the check is real
     expect(promtool(["check", "metrics"], text.replace('http_requests_total{method="GET"', 'http_requests_total{method=GET')).status).toBe(1);
@@ -127,6 +140,6 @@ describe("ops/ Prometheus config and the edge's exposition", () => {
     const dash = JSON.parse(readFileSync(join(OPS, "grafana", "bot-core-performance.json"), "utf8")) as { panels: { type: string; title: string; targets?: { expr: string }[] }[] };
     expect(dash.panels.filter((p) => p.type === "row").map((p) => p.title)).toEqual(["Real-time performance", "Historical trends", "User experience"]);
     const exprs = dash.panels.flatMap((p) => p.targets ?? []).map((t) => t.expr).join("\n");
-    for (const name of ["http_request_duration_seconds_bucket", "http_requests_total", "trade_execution_duration_ms_bucket", "websocket_connections_active", "mongodb_query_duration_ms_bucket", "ai_analysis_duration_ms_bucket", "ai_cache_hit_rate"]) expect(exprs).toContain(name);
+    for (const name of ["http_request_duration_seconds_bucket", "http_requests_total", "trade_execution_duration_ms_bucket", "websocket_connections_active", "websocket_message_latency_ms_bucket", "web_vitals_lcp_ms_bucket", "mongodb_query_duration_ms_bucket", "ai_analysis_duration_ms_bucket", "ai_cache_hit_rate"]) expect(exprs).toContain(name);
   });
 });

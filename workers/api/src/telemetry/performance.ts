@@ -88,7 +88,7 @@ export function computeHistory(rows: RollupInput[], periodSec: number, category?
     let b = byT.get(r.t);
     if (!b) byT.set(r.t, (b = { hist: emptyHistogram(), errors: 0, trades: 0 }));
     if (r.series === "trade") b.trades += r.hist.count;
-    else if (category === undefined || r.series === `http:${category}`) {
+    else if (category === undefined ? r.series.startsWith("http:") : r.series === `http:${category}`) {
       mergeInto(b.hist, r.hist);
       b.errors += r.errors;
     }
