@@ -41,6 +41,7 @@ import {
 } from "@bot-core/core";
 import { verifyAccessToken } from "../../workers/api/src/auth/access-token";
 import type { Env } from "../../workers/api/src/env";
+import { ShardLatency } from "../../workers/api/src/telemetry/ws-latency";
 import type { StoredEvent } from "./user-account";
 import { decode as msgpackDecode, encode as encodeView } from "@msgpack/msgpack";
 
@@ -141,6 +142,8 @@ export class Gateway extends DurableObject<Env> {
   /** The window in force: widened (up to MAX_WINDOW_MS) while the shard falls behind, narrowed back when it keeps up. */
   private currentWindowMs = 10;
   private lagEwmaMs = 0;
+  /** websocket_message_latency_ms: each batch's lag, shipped to the Telemetry DO (ws-latency.ts). */
+  private readonly latency: ShardLatency;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -149,6 +152,7 @@ export class Gateway extends DurableObject<Env> {
     this.maxSockets = tunable(env.WS_MAX_SOCKETS_PER_USER, MAX_SOCKETS_PER_USER);
     this.windowMs = tunable(env.WS_BATCH_WINDOW_MS, 10);
     this.currentWindowMs = this.windowMs;
+    this.latency = new ShardLatency({ ship: (b) => env.TELEMETRY.getByName("main").ingest(b), waitUntil: (p) => ctx.waitUntil(p), enabled: String(env.TELEMETRY_ENABLED) !== "false" });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
 
@@ -343,6 +347,7 @@ export class Gateway extends DurableObject<Env> {
     const now = Date.now();
     let lag = 0;
     for (const u of updates) lag = Math.max(lag, now - u.bridgeTime);
+    this.latency.observe("md", lag, now);
     this.lagEwmaMs = this.lagEwmaMs * 0.8 + lag * 0.2;
     if (this.lagEwmaMs > 4 * this.currentWindowMs && this.currentWindowMs < MAX_WINDOW_MS) {
       this.currentWindowMs = Math.min(MAX_WINDOW_MS, this.currentWindowMs * 2);

@@ -1,6 +1,7 @@
 /**
  * Telemetry: one instance ("main") aggregates the request and trade histograms every isolate
- * ships in batches (TelemetryRecorder -> ctx.waitUntil -> ingest). It keeps
+ * ships in batches (TelemetryRecorder -> ctx.waitUntil -> ingest), the gateway shards'
+ * WebSocket latency histograms and the dashboard's web vitals (POST /api/rum). It keeps
  *  - cumulative series per label set (for /metrics; persisted, so counters stay monotonic
  *    across evictions),
  *  - 1-minute rollups per endpoint category for 24 h and 1-hour rollups for 30 days (for
@@ -47,7 +48,7 @@ export interface StoredSeries {
 export interface RollupRow {
   /** Bucket start, epoch ms. */
   t: number;
-  /** "http:<category>" or "trade". */
+  /** "http:<category>", "trade", "ws:<message type>" or "rum:<metric>". */
   series: string;
   hist: Histogram;
   errors: number;
@@ -67,7 +68,7 @@ function validHistogram(h: unknown): h is Histogram {
 
 function validSeries(s: SeriesBatch): boolean {
   return (
-    (s.name === "http" || s.name === "trade") && typeof s.labels === "object" && s.labels !== null &&
+    (s.name === "http" || s.name === "trade" || s.name === "ws" || s.name === "rum") && typeof s.labels === "object" && s.labels !== null &&
     Object.values(s.labels).every((v) => typeof v === "string" && v.length <= 128) &&
     Number.isInteger(s.errors) && s.errors >= 0 && validHistogram(s.hist) && s.errors <= s.hist.count
   );
@@ -75,6 +76,8 @@ function validSeries(s: SeriesBatch): boolean {
 
 export function rollupSeriesOf(s: Pick<SeriesBatch, "name" | "labels">): string {
   if (s.name === "trade") return "trade";
+  if (s.name === "ws") return `ws:${s.labels.message_type ?? ""}`;
+  if (s.name === "rum") return `rum:${s.labels.metric ?? ""}`;
   const category: EndpointCategory = categoryOf(s.labels.method ?? "", s.labels.endpoint ?? "");
   return `http:${category}`;
 }

@@ -21,10 +21,11 @@ import { marketDataScenario } from "./scenarios/market-data";
 import { orderInDoScenario } from "./scenarios/order-in-do";
 import { orderPlacementScenario } from "./scenarios/order-placement";
 import { recordStoreScenario } from "./scenarios/record-store";
+import { telemetryOverheadScenario } from "./scenarios/telemetry-overhead";
 import type { Scenario } from "./scenarios/types";
 import { websocketScenario } from "./scenarios/websocket";
 
-export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario, aiCacheScenario, recordStoreScenario];
+export const SCENARIOS: Scenario[] = [healthScenario, marketDataScenario, orderPlacementScenario, orderInDoScenario, websocketScenario, binanceNormalizeScenario, analysisScenario, aiCacheScenario, recordStoreScenario, telemetryOverheadScenario];
 
 /** Stands in for the stack when only standalone scenarios run: any use is a bug. */
 const NO_STACK = new Proxy({} as PerfStack, {

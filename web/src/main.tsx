@@ -1,6 +1,7 @@
 /** Entry: one session for the page, restored from the refresh cookie before anything shows. */
 import { render } from "solid-js/web";
 import { App, Shell } from "./App";
+import { startRum } from "./lib/rum";
 import { createSession } from "./lib/session";
 import { createTheme } from "./lib/theme";
 import "./styles.css";
@@ -16,6 +17,9 @@ if (session.mayBeSignedIn()) void Shell.preload();
 void session.restore();
 
 render(() => <App session={session} theme={theme} />, root);
+
+// Core Web Vitals of this page view go to POST /api/rum when the page is hidden (lib/rum.ts).
+if (import.meta.env.PROD) startRum();
 
 // The service worker caches the app shell and static assets only (never API answers).
 if (import.meta.env.PROD && "serviceWorker" in navigator) {

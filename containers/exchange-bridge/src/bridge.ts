@@ -20,6 +20,7 @@ import { createBinanceMarketSource } from "./binance/source-factory";
 import { startLiveTrading } from "./exchange/live";
 import type { Logger } from "./log";
 import type { MarketSource } from "./market-source";
+import { createBridgeMetrics, type BridgeMetrics } from "./metrics";
 import { KlineRecorder } from "./records/kline-recorder";
 import { openRecordStore } from "./records/open-store";
 import type { RecordStore } from "./records/record-store";
@@ -35,6 +36,8 @@ export interface BridgeDeps {
   readonly clock?: () => number;
   /** Analysis settings (analysis/config.ts); false: no analysis endpoints, no workers. */
   readonly analysis?: AnalysisConfig | false;
+  /** Prometheus metrics served at GET /metrics (default: a fresh registry with process metrics). */
+  readonly metrics?: BridgeMetrics;
 }
 
 export interface RunningBridge {
@@ -47,6 +50,7 @@ export interface RunningBridge {
   readonly signals: SignalTrigger | undefined;
   /** The system of record (SQLite file under DATA_DIR, or MongoDB). */
   readonly records: RecordStore;
+  readonly metrics: BridgeMetrics;
   /** Stops the source, flushes and closes the edge socket, closes the HTTP server and the record store. */
   stop(): Promise<void>;
 }
@@ -75,8 +79,9 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     batchIntervalMs: config.batchIntervalMs,
     log,
   });
+  const metrics = deps.metrics ?? createBridgeMetrics();
   const recordsLog = log.child({ component: "records" });
-  const records = await openRecordStore(config, { log: recordsLog });
+  const records = await openRecordStore(config, { log: recordsLog, metrics });
   const klines = new KlineRecorder({ store: records, log: recordsLog });
   const live = await startLiveTrading(config, { log });
   const unsubscribe = source.onUpdate((update) => {
@@ -101,7 +106,9 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     unsubscribeFeed = source.onUpdate((update) => feed.onUpdate(update));
     // 1-minute history for every symbol, generated in small chunks in the background.
     feed.warm(source.symbols, "1m").catch((err: unknown) => alog.error("warming the kline feed failed", { err }));
-    const service = (analysis = new AnalysisService({ pool, feed, explainer: deps.analysis.explainer, log: alog }));
+    const service = (analysis = new AnalysisService({ pool, feed, explainer: deps.analysis.explainer, log: alog, metrics }));
+    const queueOf = pool;
+    metrics.setQueueDepthSource(() => queueOf.stats().queued);
     const intervals = deps.analysis.signalIntervals ?? ["1m"];
     if (intervals.length > 0) {
       const workers = pool;
@@ -126,6 +133,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     ...(analysis ? { analysis: { service: analysis, token: config.bridgeToken } } : {}),
     records: recordRoutes({ store: records, token: config.bridgeToken, log: recordsLog }),
     exchange: live.routes,
+    metrics: { registry: metrics.registry, token: config.bridgeToken },
   });
   const server = createAdaptorServer({ fetch: app.fetch });
   let port: number;
@@ -160,6 +168,7 @@ export async function startBridge(config: BridgeConfig, deps: BridgeDeps): Promi
     analysis,
     signals,
     records,
+    metrics,
     stop: () =>
       (stopped ??= (async () => {
         await source.stop();

@@ -1,5 +1,5 @@
 /**
- * The bridge's HTTP surface (Hono): `GET /health`, the analysis endpoints (analysis/routes.ts) and
+ * The bridge's HTTP surface (Hono): `GET /health`, `GET /metrics` (metrics-route.ts), the analysis endpoints (analysis/routes.ts),
  * the system of record's `/v1/*` routes (records/routes.ts) and the live trading routes (exchange/). Errors are thrown and turned into
  * `{ error: { code, message } }` in one place (the records routes have their own, same shape).
  *
@@ -9,11 +9,13 @@
  */
 import { Hono } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { Registry } from "prom-client";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { analysisRoutes, type AnalysisService } from "./analysis";
 import type { EdgeLinkState } from "./edge-link";
 import type { Logger } from "./log";
 import type { MarketSourceKind } from "./market-source";
+import { metricsRoute } from "./metrics-route";
 
 export interface HealthResponse {
   status: "ok";
@@ -40,6 +42,8 @@ export interface AppDeps {
   readonly records?: Hono;
   /** Live trading routes (`/v1/exchange/*`, `/v1/orders*`: exchange/key-routes.ts, exchange/order-routes.ts). */
   readonly exchange?: Hono;
+  /** `GET /metrics` (metrics-route.ts): Prometheus text of `registry`, Bearer `token`. */
+  readonly metrics?: { readonly registry: Registry; readonly token: string };
 }
 
 const CODE_BY_STATUS: Partial<Record<number, string>> = {
@@ -78,6 +82,7 @@ export function createApp(deps: AppDeps): Hono {
     return c.json(body);
   });
 
+  if (deps.metrics) app.route("/", metricsRoute(deps.metrics));
   if (deps.analysis) app.route("/", analysisRoutes(deps.analysis));
   if (deps.records) app.route("/", deps.records);
   if (deps.exchange) app.route("/", deps.exchange);

@@ -83,7 +83,7 @@ async function findDirectUrl(publicPort: number, processGroup: number): Promise<
   return undefined;
 }
 
-export async function startPerfStack(options: { edgePort: number; bridgePort: number; bridgeEnv?: Record<string, string>; edgeVars?: Record<string, string>; inspectorPort?: number }): Promise<PerfStack> {
+export async function startPerfStack(options: { edgePort: number; bridgePort: number; bridgeEnv?: Record<string, string>; edgeVars?: Record<string, string>; inspectorPort?: number; build?: boolean }): Promise<PerfStack> {
   // State on tmpfs when there is one: local SQLite commits fsync (a rollback journal, about three
   // fsyncs per order), and a laptop's or CI runner's disk says nothing about production storage.
   const stateDir = mkdtempSync(join(existsSync("/dev/shm") ? "/dev/shm" : tmpdir(), "bot-core-perf-"));
@@ -92,7 +92,8 @@ export async function startPerfStack(options: { edgePort: number; bridgePort: nu
     edgePort: options.edgePort,
     bridgePort: options.bridgePort,
     stateDir,
-    build: true,
+    // A second stack in the same run can reuse the dashboard the first one built.
+    build: options.build ?? true,
     log: (line: string) => {
       logs.push(line);
       if (logs.length > 500) logs.shift();

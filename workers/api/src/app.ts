@@ -29,6 +29,7 @@ import { serverTiming } from "./middleware/server-timing";
 import { requireProductionSecrets } from "./middleware/production-secrets";
 import { requestMetrics } from "./middleware/request-metrics";
 import { metricsRoutes } from "./routes/metrics";
+import { rumRoutes } from "./routes/rum";
 import { BRIDGE_WS_PATH, handleBridgeUpgrade, handleClientUpgrade } from "../../ws-hub/src";
 
 /** Largest accepted request body. */
@@ -77,6 +78,7 @@ export function createApp(options: { deadlineMs?: number } = {}) {
   app.route("/api", botRoutes);
   app.route("/api", exchangeKeyRoutes);
   app.route("/", internalExecutionRoutes);
+  app.route("/api", rumRoutes);
   app.get("/ws", handleClientUpgrade);
   app.get(BRIDGE_WS_PATH, handleBridgeUpgrade);
 

@@ -5,6 +5,7 @@
 import { Signal } from "@bot-core/analysis";
 import { randomWalkCandles } from "@bot-core/analysis/testing";
 import { afterEach, describe, expect, it } from "vitest";
+import { createLogger } from "../log";
 import { defaultModelPath } from "./model";
 import { packCandles } from "./pipeline";
 import { AnalysisTimeoutError, OverloadedError, WorkerPool } from "./pool";
@@ -20,6 +21,11 @@ afterEach(async () => {
   await Promise.all(pools.splice(0).map((p) => p.close()));
 });
 
+function capture() {
+  const lines: string[] = [];
+  return { log: createLogger({ write: (l) => lines.push(l) }), logged: () => lines.map((l) => JSON.parse(l) as Record<string, unknown>) };
+}
+
 const task = (seed = 1) => ({ symbol: "BTCUSDT", interval: "1m" as const, candles: packCandles(randomWalkCandles(500, seed, 64_000, 0.002)) });
 
 describe("WorkerPool", () => {
@@ -34,7 +40,8 @@ describe("WorkerPool", () => {
   });
 
   it("a full queue rejects at once with OverloadedError and a retryAfter; queued work still completes", async () => {
-    const pool = await startPool({ queueCapacity: 3 });
+    const { log, logged } = capture();
+    const pool = await startPool({ queueCapacity: 3, log });
     pool.pause();
     const accepted = [pool.run(task(1), "background"), pool.run(task(2), "batch"), pool.run(task(3), "user")];
     const t0 = performance.now();
@@ -46,7 +53,10 @@ describe("WorkerPool", () => {
     expect(refused).toBeInstanceOf(OverloadedError);
     expect((refused as OverloadedError).retryAfterSec).toBeGreaterThanOrEqual(1);
     expect(pool.stats()).toMatchObject({ queued: 3, capacity: 3, rejectedOverloaded: 1 });
-    pool.resume();
+    await pool.run(task(5), "user").catch(() => undefined); // same overload episode: not logged again
+    expect(logged().filter((l) => l.event === "analysis_queue_full")).toEqual([
+      expect.objectContaining({ level: "warn", msg: "analysis queue full; refusing analyses", queued: 3, capacity: 3, priority: "user", retryAfterSec: expect.any(Number) }),
+    ]);    pool.resume();
     const done = await Promise.all(accepted);
     expect(done.map((d) => d.signal.symbol)).toEqual(["BTCUSDT", "BTCUSDT", "BTCUSDT"]);
   });
@@ -69,7 +79,8 @@ describe("WorkerPool", () => {
   });
 
   it("a worker that never answers is terminated and replaced within the task timeout", async () => {
-    const pool = await startPool({ workerUrl: new URL("./testing/hanging-worker.mjs", import.meta.url), modelPath: null, taskTimeoutMs: 300 });
+    const { log, logged } = capture();
+    const pool = await startPool({ workerUrl: new URL("./testing/hanging-worker.mjs", import.meta.url), modelPath: null, taskTimeoutMs: 300, log });
     const t0 = performance.now();
     const err = await pool.run(task(), "user").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AnalysisTimeoutError);
@@ -77,5 +88,18 @@ describe("WorkerPool", () => {
     expect(performance.now() - t0).toBeLessThan(2_000);
     await expect.poll(() => pool.stats().workers).toBe(1);
     expect(pool.stats().workersReplaced).toBe(1);
+    await expect.poll(() => logged().map((l) => l.event)).toEqual(["analysis_worker_stuck", "analysis_worker_restarted"]);
+    expect(logged()[0]).toMatchObject({ level: "warn", timeoutMs: 300 });
+    expect(logged()[1]).toMatchObject({ level: "info", msg: "analysis worker restarted", workers: 1 });
+  });
+
+  it("a worker that crashes fails its task, is logged as a crash and is restarted", async () => {
+    const { log, logged } = capture();
+    const pool = await startPool({ workerUrl: new URL("./testing/crashing-worker.mjs", import.meta.url), modelPath: null, log });
+    await expect(pool.run(task(), "user")).rejects.toMatchObject({ name: "AnalysisFailedError", code: "failed" });
+    await expect.poll(() => logged().map((l) => l.event)).toEqual(["analysis_worker_crashed", "analysis_worker_exited", "analysis_worker_restarted"]);
+    expect(logged()[0]).toMatchObject({ level: "error", err: { message: "boom: simulated crash in an analysis stage" } });
+    expect(logged()[1]).toMatchObject({ level: "warn", code: 1 });
+    expect(pool.stats()).toMatchObject({ workers: 1, workersReplaced: 1 });
   });
 });

@@ -109,6 +109,8 @@ export class WorkerPool {
   #closed = false;
   #avgServiceMs = 5;
   #modelVersion: string | null = null;
+  /** The queue-full warning is logged once per overload episode (reset by the next accepted task). */
+  #fullLogged = false;
   #stats = { completed: 0, rejectedOverloaded: 0, timedOut: 0, workersReplaced: 0 };
 
   constructor(options: PoolOptions) {
@@ -167,9 +169,15 @@ export class WorkerPool {
       const job: Job = { id: this.#nextId++, task, enqueuedAt: performance.now(), startedAt: 0, timer: undefined, resolve, reject };
       if (!this.#queue.push(job, priority)) {
         this.#stats.rejectedOverloaded++;
-        reject(new OverloadedError(this.retryAfterSec()));
+        const retryAfterSec = this.retryAfterSec();
+        if (!this.#fullLogged) {
+          this.#fullLogged = true;
+          this.#opts.log?.warn("analysis queue full; refusing analyses", { event: "analysis_queue_full", queued: this.#queue.size, capacity: this.#queue.capacity, priority, retryAfterSec });
+        }
+        reject(new OverloadedError(retryAfterSec));
         return;
       }
+      this.#fullLogged = false;
       job.timer = setTimeout(() => {
         if (this.#queue.remove(job)) {
           this.#stats.timedOut++;
@@ -196,7 +204,7 @@ export class WorkerPool {
     this.#slots.length = 0;
   }
 
-  #spawn(): Promise<void> {
+  #spawn(replacing = false): Promise<void> {
     const init: WorkerInit = { modelPath: this.#opts.modelPath };
     const worker = new Worker(this.#opts.workerUrl, { workerData: init });
     const slot: Slot = { worker, ready: false, job: undefined };
@@ -207,6 +215,7 @@ export class WorkerPool {
           case "ready":
             slot.ready = true;
             this.#modelVersion = m.modelVersion;
+            if (replacing) this.#opts.log?.info("analysis worker restarted", { event: "analysis_worker_restarted", workers: this.#slots.length, modelVersion: m.modelVersion });
             resolve();
             this.#dispatch();
             return;
@@ -231,12 +240,12 @@ export class WorkerPool {
         }
       });
       worker.on("error", (err) => {
-        this.#opts.log?.error("analysis worker crashed", { err });
+        this.#opts.log?.error("analysis worker crashed", { event: "analysis_worker_crashed", err });
         reject(err);
       });
       worker.on("exit", (code) => {
         if (this.#closed || !this.#slots.includes(slot)) return;
-        this.#opts.log?.warn("analysis worker exited; replacing it", { code });
+        this.#opts.log?.warn("analysis worker exited; replacing it", { event: "analysis_worker_exited", code });
         const job = slot.job;
         slot.job = undefined;
         job?.reject(new AnalysisFailedError("failed", `the analysis worker exited (code ${code})`));
@@ -253,7 +262,7 @@ export class WorkerPool {
     void slot.worker.terminate();
     if (replace && !this.#closed) {
       this.#stats.workersReplaced++;
-      this.#spawn().catch((err: unknown) => this.#opts.log?.error("could not replace an analysis worker", { err }));
+      this.#spawn(true).catch((err: unknown) => this.#opts.log?.error("could not replace an analysis worker", { err }));
     }
   }
 
@@ -282,6 +291,7 @@ export class WorkerPool {
         if (slot.job !== job) return;
         slot.job = undefined;
         this.#stats.timedOut++;
+        this.#opts.log?.warn("analysis worker stuck; replacing it", { event: "analysis_worker_stuck", timeoutMs: this.#opts.taskTimeoutMs });
         job.reject(new AnalysisTimeoutError("worker", `the analysis worker did not answer within ${this.#opts.taskTimeoutMs} ms; it was replaced`, this.retryAfterSec()));
         this.#drop(slot, true);
         this.#dispatch();

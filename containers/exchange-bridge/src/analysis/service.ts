@@ -11,6 +11,7 @@
 import { candleFromKline, isChronological, MIN_CANDLES, type AnalysisKline, type Candle, type Signal } from "@bot-core/analysis";
 import { isKnownSymbol, type KlineInterval } from "@bot-core/core";
 import type { Logger } from "../log";
+import type { AnalysisMetricsHooks } from "../metrics";
 import type { Explainer } from "./explain";
 import type { KlineFeed } from "./kline-feed";
 import { packCandles } from "./pipeline";
@@ -61,6 +62,8 @@ export interface AnalysisServiceOptions {
   readonly explainer?: Explainer | null;
   readonly cacheSize?: number;
   readonly log?: Logger;
+  /** Prometheus hooks (metrics.ts): cache hit/miss counters and ai_analysis_duration_ms. */
+  readonly metrics?: AnalysisMetricsHooks;
 }
 
 function fingerprint(k: AnalysisKline, first: AnalysisKline, count: number): string {
@@ -121,10 +124,14 @@ export class AnalysisService {
     const cached = signal !== undefined;
     if (signal) {
       this.#hits++;
+      this.#opts.metrics?.cacheHit(req.symbol);
+      this.#opts.log?.debug("analysis cache hit", { event: "analysis_cache_hit", symbol: req.symbol, interval: req.interval });
       this.#cache.delete(key);
       this.#cache.set(key, signal); // most recently used last
     } else {
       this.#misses++;
+      this.#opts.metrics?.cacheMiss(req.symbol);
+      this.#opts.log?.debug("analysis cache miss", { event: "analysis_cache_miss", symbol: req.symbol, interval: req.interval });
       let pending = this.#inFlight.get(key);
       if (!pending) {
         pending = this.#opts.pool
@@ -143,6 +150,7 @@ export class AnalysisService {
     const out: Signal = { ...signal, timingsMs: { ...signal.timingsMs, total: Math.round(totalMs * 1000) / 1000 } };
     if (!cached) {
       this.#durations[this.#durationCount++ % DURATION_WINDOW] = totalMs;
+      this.#opts.metrics?.analysisDone(req.symbol, signal.model?.version ?? "none", totalMs);
       if (totalMs > SLOW_ANALYSIS_MS) this.#opts.log?.warn("slow analysis", { symbol: req.symbol, interval: req.interval, timingsMs: out.timingsMs });
     }
     if (req.explain && this.#opts.explainer) {

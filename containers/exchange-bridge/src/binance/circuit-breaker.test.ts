@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ExchangeUnavailableError } from "../exchange/errors";
-import { CircuitBreaker, type BreakerState } from "./circuit-breaker";
+import { createLogger } from "../log";
+import { CircuitBreaker, logBreakerChanges, type BreakerState } from "./circuit-breaker";
 
 const fail = () => Promise.reject(new Error("503"));
 const ok = () => Promise.resolve("ok");
@@ -47,5 +48,21 @@ describe("CircuitBreaker", () => {
     for (let i = 0; i < 5; i++) await expect(breaker.run(rejected, () => false)).rejects.toThrow();
     expect(breaker.state).toBe("closed");
     expect(breaker.consecutiveFailures).toBe(0);
+  });
+
+  it("logs opening and closing as degradation events with their levels (logBreakerChanges)", async () => {
+    let now = 0;
+    const lines: string[] = [];
+    const log = createLogger({ level: "debug", write: (l) => lines.push(l) });
+    const breaker = new CircuitBreaker({ failureThreshold: 2, openMs: 500, now: () => now, onStateChange: logBreakerChanges(log) });
+    for (let i = 0; i < 2; i++) await expect(breaker.run(fail)).rejects.toThrow("503");
+    now = 500;
+    await expect(breaker.run(ok)).resolves.toBe("ok");
+    const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(logged.map((l) => [l.level, l.event, l.from, l.to])).toEqual([
+      ["warn", "exchange_circuit_open", "closed", "open"],
+      ["debug", "exchange_circuit_half_open", "open", "half-open"],
+      ["info", "exchange_circuit_closed", "half-open", "closed"],
+    ]);
   });
 });

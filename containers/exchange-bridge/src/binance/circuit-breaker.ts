@@ -11,6 +11,7 @@
  * const result = await breaker.run(() => rest.call(...), isVenueFailure);
  */
 import { ExchangeUnavailableError } from "../exchange/errors";
+import type { Logger } from "../log";
 
 export type BreakerState = "closed" | "open" | "half-open";
 
@@ -19,6 +20,18 @@ export interface CircuitBreakerOptions {
   readonly openMs?: number;
   readonly now?: () => number;
   readonly onStateChange?: (from: BreakerState, to: BreakerState) => void;
+}
+
+/**
+ * `onStateChange` that logs the breaker as a degradation event: opening is a warning
+ * (`exchange_circuit_open`), closing again is info (`exchange_circuit_closed`), half-open is debug.
+ */
+export function logBreakerChanges(log: Logger): (from: BreakerState, to: BreakerState) => void {
+  return (from, to) => {
+    if (to === "open") log.warn("exchange circuit breaker open; exchange calls are refused", { event: "exchange_circuit_open", from, to });
+    else if (to === "closed") log.info("exchange circuit breaker closed; exchange calls resume", { event: "exchange_circuit_closed", from, to });
+    else log.debug("exchange circuit breaker half-open; one probe goes through", { event: "exchange_circuit_half_open", from, to });
+  };
 }
 
 export class CircuitBreaker {

@@ -33,7 +33,7 @@ import {
 } from "../exchange/port";
 import { checkFilters } from "../exchange/filters";
 import type { Logger } from "../log";
-import { CircuitBreaker } from "./circuit-breaker";
+import { CircuitBreaker, logBreakerChanges } from "./circuit-breaker";
 import { ServerClock } from "./clock";
 import { ENDPOINTS, type BinanceMarket, type MarketEndpoints } from "./endpoints";
 import { ExchangeInfoCache } from "./exchange-info";
@@ -299,7 +299,7 @@ export function createBinanceExchange(o: CreateBinanceExchangeOptions): BinanceE
   const log = o.log.child({ component: `binance-${o.market}` });
   const e = ENDPOINTS[o.market];
   const budget = o.budget ?? new RequestBudget({ limits: o.market === "spot" ? SPOT_LIMITS : USDM_LIMITS });
-  const breaker = o.breaker ?? new CircuitBreaker({ onStateChange: (from, to) => log.warn("exchange circuit breaker", { from, to }) });
+  const breaker = o.breaker ?? new CircuitBreaker({ onStateChange: logBreakerChanges(log) });
   let rest!: BinanceRest;
   const clock = new ServerClock({
     fetchServerTime: async () => {

@@ -3,7 +3,7 @@
  */
 import { z } from "zod";
 import type { Logger } from "../log";
-import { CircuitBreaker } from "./circuit-breaker";
+import { CircuitBreaker, logBreakerChanges } from "./circuit-breaker";
 import { ServerClock } from "./clock";
 import type { BinanceConfig } from "./config";
 import { ENDPOINTS } from "./endpoints";
@@ -21,7 +21,7 @@ export function createBinanceMarketSource(config: BinanceConfig, log: Logger): B
     baseUrl: config.restUrl,
     clock,
     budget: new RequestBudget({ limits: config.market === "spot" ? SPOT_LIMITS : USDM_LIMITS }),
-    breaker: new CircuitBreaker({ onStateChange: (from, to) => log.warn("exchange circuit breaker", { from, to }) }),
+    breaker: new CircuitBreaker({ onStateChange: logBreakerChanges(log) }),
     recvWindow: config.recvWindow,
     log,
   });

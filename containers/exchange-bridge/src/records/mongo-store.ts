@@ -99,6 +99,8 @@ export interface MongoRecordStoreOptions {
   /** How long to look for a server before an operation (and the start-up) fails; default 10 s (the spec's query timeout). */
   readonly serverSelectionTimeoutMS?: number;
   readonly now?: () => number;
+  /** Called with the client before it connects (metrics.ts counts the pool's connections from its events). */
+  readonly onClient?: (client: MongoClient) => void;
 }
 
 /** The database named in a mongodb:// or mongodb+srv:// URI, if any. */
@@ -133,6 +135,7 @@ export class MongoRecordStore implements RecordStore {
       serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? 10_000,
       appName: "bot-core-exchange-bridge",
     });
+    options.onClient?.(client);
     await client.connect();
     try {
       const db = client.db(options.database ?? databaseOf(options.uri) ?? DEFAULT_MONGODB_DATABASE);

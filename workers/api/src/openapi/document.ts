@@ -22,6 +22,7 @@ import { ExecutionsRequest } from "../routes/internal-executions";
 import { KlinesQuery } from "../routes/market-data";
 import { HistoryQuery, ListQuery } from "../routes/orders";
 import { PerformanceHistoryQuery } from "../routes/metrics";
+import { RumReport } from "../routes/rum";
 
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
@@ -50,7 +51,8 @@ export const ROUTES: readonly RouteDoc[] = [
   { method: "get", path: "/api/openapi.json", summary: "This document", tag: "system", auth: false, responses: { 200: "OpenAPI 3.1 document" } },
   { method: "get", path: "/api/docs", summary: "API reference page (HTML)", tag: "system", auth: false, responses: { 200: "HTML" } },
   { method: "get", path: "/metrics", summary: "Prometheus text exposition (Bearer METRICS_TOKEN, not a user token; 30 scrapes/min); appends the bridge's /metrics", tag: "system", auth: false, responses: { 200: "text/plain; version=0.0.4", 401: "Missing or wrong metrics token", 429: "Scrape limit (Retry-After)" } },
-  { method: "get", path: "/api/performance/stats", summary: "Last 5 min: totals and per endpoint category { category, requests, throughputRps, errorRate, latencyMs {p50,p95,p99}, targetP95Ms, withinTarget }, trades, websocket", tag: "system", auth: true, responses: { 200: "PerformanceStats", 401: common[401], 429: common[429] } },
+  { method: "get", path: "/api/performance/stats", summary: "Last 5 min: totals and per endpoint category { category, requests, throughputRps, errorRate, latencyMs {p50,p95,p99}, targetP95Ms, withinTarget }, trades, websocket, websocketLatency (p50/p95/p99 per message type vs 100 ms), webVitals (p75 of lcp/inp/cls vs target)", tag: "system", auth: true, responses: { 200: "PerformanceStats", 401: common[401], 429: common[429] } },
+  { method: "post", path: "/api/rum", summary: "Dashboard web vitals { page, lcp?, inp?, cls? } (ms; CLS unitless) into the web_vitals_* histograms by page; no user, URL or IP recorded; 20/min per client", tag: "system", auth: false, body: RumReport, responses: { 204: "Recorded", 400: common[400], 415: "Not application/json", 429: common[429] } },
   { method: "get", path: "/api/performance/history", summary: "Aggregated buckets { t, requests, throughputRps, errorRate, latencyMs, trades }: resolution=1m (24 h) or 1h (30 days), optional category", tag: "system", auth: true, query: PerformanceHistoryQuery, responses: { 200: "{ resolution, category?, buckets }", 400: common[400], 401: common[401], 429: common[429] } },
   { method: "post", path: "/auth/register", summary: "Create an account (paper balance 10,000 USDT)", tag: "auth", auth: false, body: RegisterRequest, responses: { 201: "Tokens and the user", 400: common[400], 409: "Email already registered", 429: common[429] } },
   { method: "post", path: "/auth/login", summary: "Sign in", tag: "auth", auth: false, body: LoginRequest, responses: { 200: "Tokens and the user", 400: common[400], 401: "Wrong email or password", 429: common[429] } },

@@ -14,6 +14,7 @@ import { isKnownSymbol, KlineInterval, SymbolName } from "@bot-core/core";
 import { bridgeFetch } from "../../../../durable-objects/src/bridge-fetch";
 import type { AppEnv } from "../env";
 import { ApiError, notFound } from "../errors";
+import { degraded } from "../telemetry/degradation";
 import { requireUser } from "../middleware/auth";
 import { userRateLimit } from "../middleware/rate-limit";
 import { jsonBody } from "../validation";
@@ -67,7 +68,10 @@ async function cachedAnswer(c: Context<AppEnv>, key: string): Promise<string | n
   const now = Date.now();
   const near = nearGet(key, now);
   if (near !== undefined) return near;
-  const stored = await c.env.CACHE.getWithMetadata<{ storedAt?: number }>(key, "text").catch(() => null);
+  const stored = await c.env.CACHE.getWithMetadata<{ storedAt?: number }>(key, "text").catch((err: unknown) => {
+    degraded("ai_cache", "kv_read_failed", err, { requestId: c.get("requestId") });
+    return null;
+  });
   if (!stored?.value) return null;
   const storedAt = stored.metadata?.storedAt;
   if (typeof storedAt === "number") {
@@ -87,7 +91,8 @@ async function askBridge(c: Context<AppEnv>, path: string, body: unknown): Promi
       body: JSON.stringify(body),
       signal: AbortSignal.timeout(BRIDGE_TIMEOUT_MS),
     });
-  } catch {
+  } catch (err) {
+    degraded("analysis", "bridge_unreachable", err, { path, requestId: c.get("requestId") });
     throw new ApiError(503, "analysis_unavailable", "the analysis service cannot be reached; try again shortly", undefined, { "Retry-After": "5" });
   }
   const payload = (await res.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
@@ -113,7 +118,7 @@ export const aiRoutes = new Hono<AppEnv>()
     const json = JSON.stringify({ signal: result.signal });
     const storedAt = Date.now();
     nearPut(key, json, storedAt, storedAt);
-    c.executionCtx.waitUntil(c.env.CACHE.put(key, json, { expirationTtl: AI_CACHE_TTL_SEC, metadata: { storedAt } }).catch(() => undefined));
+    c.executionCtx.waitUntil(c.env.CACHE.put(key, json, { expirationTtl: AI_CACHE_TTL_SEC, metadata: { storedAt } }).catch((err: unknown) => degraded("ai_cache", "kv_write_failed", err)));
     c.header("X-Cache", "miss");
     return c.body(json, 200, { "content-type": "application/json" });
   })

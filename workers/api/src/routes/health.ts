@@ -9,6 +9,7 @@ import type { ApiHealthResponse, ComponentHealth } from "@bot-core/core";
 import type { AppEnv, Env } from "../env";
 import { bridgeFetch } from "../../../../durable-objects/src/bridge-fetch";
 import { CATEGORY_TARGET_P95_MS } from "../telemetry/categories";
+import { componentWatch } from "../telemetry/degradation";
 import { recorder } from "../telemetry/recorder";
 
 export const PROBE_TIMEOUT_MS = 2000;
@@ -74,5 +75,6 @@ export const healthRoutes = new Hono<AppEnv>()
   })
   .get("/api/health", async (c) => {
     const report = await checkComponents(c.env);
+    componentWatch.observe(report.components, c.get("requestId")); // logs bridge/KV/D1/DO down and up transitions
     return c.json(report, report.status === "down" ? 503 : 200);
   });

@@ -15,7 +15,7 @@ import { ApiError, unauthorized } from "../errors";
 import { requireUser } from "../middleware/auth";
 import { userRateLimit } from "../middleware/rate-limit";
 import { CATEGORIES } from "../telemetry/categories";
-import { renderMetrics, type WebSocketFigures } from "../telemetry/exposition";
+import { scrapeText, type WebSocketFigures } from "../telemetry/exposition";
 import { computeHistory, computeStats } from "../telemetry/performance";
 import { queryOf } from "../validation";
 
@@ -82,9 +82,7 @@ export const metricsRoutes = new Hono<AppEnv>()
       throw new ApiError(429, "rate_limited", `too many scrapes; retry in ${scrape.retryAfterSec} s`, undefined, { "Retry-After": String(scrape.retryAfterSec) });
     }
     const [ws, bridge] = await Promise.all([websocketFigures(c.env), bridgeMetrics(c.env)]);
-    let text = renderMetrics(scrape.series, ws);
-    text += `# HELP bot_core_bridge_up Whether the bridge's /metrics answered this scrape.\n# TYPE bot_core_bridge_up gauge\nbot_core_bridge_up ${bridge === null ? 0 : 1}\n`;
-    if (bridge) text += bridge.endsWith("\n") ? bridge : `${bridge}\n`;
+    const text = scrapeText(scrape.series, ws, bridge);
     return c.body(text, 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
   })
   .get("/api/performance/stats", requireUser(), userRateLimit(), async (c) => {

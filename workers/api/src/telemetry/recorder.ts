@@ -8,11 +8,27 @@
  */
 import { emptyHistogram, type Histogram, mergeInto, observe, percentiles, type Percentiles } from "./histogram";
 
-export type SeriesName = "http" | "trade";
+export type SeriesName = "http" | "trade" | "ws" | "rum";
+
+/** The web vitals the dashboard reports (POST /api/rum); CLS is unitless and stored x1000. */
+export const WEB_VITALS = ["lcp", "inp", "cls"] as const;
+export type WebVital = (typeof WEB_VITALS)[number];
+
+/** The labels that make a series' identity, in a fixed order. */
+const KEY_LABELS: Record<SeriesName, readonly string[]> = {
+  http: ["method", "endpoint", "status"],
+  trade: ["symbol", "side", "type", "status"],
+  ws: ["message_type"],
+  rum: ["metric", "page"],
+};
+
+function keyOf(name: SeriesName, labels: Record<string, string>): string {
+  return [name, ...KEY_LABELS[name].map((k) => labels[k] ?? "")].join("\u0000");
+}
 
 export interface SeriesBatch {
   name: SeriesName;
-  /** http: method, endpoint (route pattern), status. trade: symbol, side, type, status. */
+  /** http: method, endpoint (route pattern), status. trade: symbol, side, type, status. ws: message_type. rum: metric, page (route pattern). */
   labels: Record<string, string>;
   hist: Histogram;
   /** Samples that count as errors (http: status >= 500; trade: status "error"). */
@@ -45,7 +61,8 @@ export class TelemetryRecorder {
   private readonly window: { minute: number; hist: Histogram; errors: number }[] = [];
 
   recordRequest(method: string, endpoint: string, status: number, ms: number, now: number): void {
-    this.add("http", `h\u0000${method}\u0000${endpoint}\u0000${status}`, { method, endpoint, status: String(status) }, ms, status >= 500, now);
+    const labels = { method, endpoint, status: String(status) };
+    this.add("http", keyOf("http", labels), labels, ms, status >= 500, now);
     const minute = Math.floor(now / 60_000);
     let slot = this.window[this.window.length - 1];
     if (!slot || slot.minute !== minute) {
@@ -58,7 +75,20 @@ export class TelemetryRecorder {
   }
 
   recordTrade(symbol: string, side: string, type: string, status: string, ms: number, now: number): void {
-    this.add("trade", `t\u0000${symbol}\u0000${side}\u0000${type}\u0000${status}`, { symbol, side, type, status }, ms, status === "error", now);
+    const labels = { symbol, side, type, status };
+    this.add("trade", keyOf("trade", labels), labels, ms, status === "error", now);
+  }
+
+  /** A WebSocket message's latency (gateway: bridge stamp to the shard handling it), by message type. */
+  recordWsLatency(messageType: string, ms: number, now: number): void {
+    const labels = { message_type: messageType };
+    this.add("ws", keyOf("ws", labels), labels, ms, false, now);
+  }
+
+  /** One web-vital reading from a dashboard page (route pattern); CLS is passed x1000. */
+  recordWebVital(metric: WebVital, page: string, value: number, now: number): void {
+    const labels = { metric, page };
+    this.add("rum", keyOf("rum", labels), labels, value, false, now);
   }
 
   /** True when the waiting samples should be shipped now. */
@@ -79,8 +109,7 @@ export class TelemetryRecorder {
   restore(batch: TelemetryBatch): void {
     if (this.pendingSamples === 0) this.oldestPendingAt = batch.at;
     for (const s of batch.series) {
-      const l = s.labels;
-      const key = s.name === "http" ? `h\u0000${l.method}\u0000${l.endpoint}\u0000${l.status}` : `t\u0000${l.symbol}\u0000${l.side}\u0000${l.type}\u0000${l.status}`;
+      const key = keyOf(s.name, s.labels);
       const cur = this.pending.get(key);
       if (cur) {
         mergeInto(cur.hist, s.hist);
