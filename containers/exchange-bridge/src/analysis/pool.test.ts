@@ -29,6 +29,15 @@ function capture() {
 const task = (seed = 1) => ({ symbol: "BTCUSDT", interval: "1m" as const, candles: packCandles(randomWalkCandles(500, seed, 64_000, 0.002)) });
 
 describe("WorkerPool", () => {
+  it("closing while a worker still loads its model waits for the load before terminating it (terminating mid-load can abort the process)", async () => {
+    const pool = new WorkerPool({ size: 1, modelPath: null, workerUrl: new URL("./testing/slow-start-worker.mjs", import.meta.url) });
+    const starting = pool.start();
+    const t0 = performance.now();
+    await pool.close();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(250);
+    await expect(starting).resolves.toBeUndefined();
+  });
+
   it("runs an analysis in a worker with the ONNX model and returns a valid signal", async () => {
     const pool = await startPool();
     expect(pool.modelVersion).toBe("signal-mlp-v1");

@@ -82,7 +82,12 @@ interface Slot {
   worker: Worker;
   ready: boolean;
   job: Job | undefined;
+  /** Settles once the worker has loaded the model, failed to, or exited. */
+  started: Promise<void>;
 }
+
+/** How long `close` waits for a worker still loading the model before terminating it anyway. */
+const CLOSE_WAIT_FOR_LOAD_MS = 10_000;
 
 export function defaultWorkerUrl(): URL {
   return import.meta.url.endsWith(".ts") ? new URL("./worker-boot.mjs", import.meta.url) : new URL("./analysis-worker.js", import.meta.url);
@@ -198,6 +203,13 @@ export class WorkerPool {
     await Promise.all(
       this.#slots.map(async (s) => {
         if (s.job) this.#finish(s, () => s.job?.reject(new AnalysisFailedError("closed", "the analysis pool is closed")));
+        // Terminating a worker while onnxruntime loads the model can abort the whole process
+        // (SIGABRT, "terminate called after throwing Napi::Error"): let the load finish first.
+        if (!s.ready) {
+          let timer: NodeJS.Timeout | undefined;
+          await Promise.race([s.started, new Promise<void>((r) => (timer = setTimeout(r, CLOSE_WAIT_FOR_LOAD_MS)))]);
+          clearTimeout(timer);
+        }
         await s.worker.terminate();
       }),
     );
@@ -207,7 +219,13 @@ export class WorkerPool {
   #spawn(replacing = false): Promise<void> {
     const init: WorkerInit = { modelPath: this.#opts.modelPath };
     const worker = new Worker(this.#opts.workerUrl, { workerData: init });
-    const slot: Slot = { worker, ready: false, job: undefined };
+    let started!: () => void;
+    const slot: Slot = { worker, ready: false, job: undefined, started: new Promise<void>((r) => (started = r)) };
+    for (const event of ["message", "error", "exit"] as const) {
+      worker.on(event, (m: unknown) => {
+        if (event !== "message" || (m as WorkerMessage).type === "ready" || (m as WorkerMessage).type === "fatal") started();
+      });
+    }
     this.#slots.push(slot);
     return new Promise<void>((resolve, reject) => {
       worker.on("message", (m: WorkerMessage) => {
