@@ -37,6 +37,7 @@ import {
   type Channel,
   type MarketUpdate,
   type ServerFrame,
+  type TickerUpdate,
   type WsErrorCode,
 } from "@bot-core/core";
 import { verifyAccessToken } from "../../workers/api/src/auth/access-token";
@@ -124,6 +125,10 @@ export interface GatewayStats {
 export class Gateway extends DurableObject<Env> {
   private shardName: string | null = null;
   private subsCache = new WeakMap<WebSocket, Set<string>>();
+  /** The channel union last told to the feed (this instance): unchanged, no call. */
+  private interestSent: string | undefined;
+  /** Latest ticker per symbol this shard follows, from the feed's publishes (dropped when no socket here follows it). */
+  private readonly latestTickers = new Map<string, TickerUpdate>();
   private flows = new WeakMap<WebSocket, Flow>();
   /** Per-socket window: when the last market-data frame went out, and what waits for the next one. */
   private lastMdAt = new WeakMap<WebSocket, number>();
@@ -298,6 +303,11 @@ export class Gateway extends DurableObject<Env> {
     this.adaptWindow(updates);
     const byChannel = new Map<string, MdPart[]>();
     for (const u of updates) {
+      if (u.kind === "ticker") {
+        const { channel: _channel, ...ticker } = u;
+        const known = this.latestTickers.get(u.symbol);
+        if (!known || known.eventTime <= ticker.eventTime) this.latestTickers.set(u.symbol, ticker);
+      }
       // Closed candles and signals are records, never conflated; the rest is state (latest wins).
       const key = u.kind === "kline" && u.closed ? `${u.channel}@${u.openTime}` : u.kind === "signal" ? `${u.channel}@${u.id}` : u.channel;
       const entry: MdPart = { key, json: JSON.stringify(u), update: u };
@@ -537,8 +547,10 @@ export class Gateway extends DurableObject<Env> {
       if (p && (p.kind === "ticker" || p.kind === "book")) symbols.add(p.symbol);
       if (p?.kind === "signals") signalSymbols.add(p.symbol);
     }
+    // A symbol another socket here already follows: the feed's last update to this shard is the
+    // hub's latest ticker (no round trip per subscriber; 1,000 sockets x 10 symbols were 10,000).
     const [snapshots, signals] = await Promise.all([
-      Promise.all([...symbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latest())),
+      Promise.all([...symbols].map((s) => this.latestTickers.get(s) ?? this.env.SYMBOL_HUB.getByName(s).latest())),
       Promise.all([...signalSymbols].map((s) => this.env.SYMBOL_HUB.getByName(s).latestSignal())),
     ]);
     const updates: Array<MarketUpdate & { channel: Channel }> = [];
@@ -756,7 +768,15 @@ export class Gateway extends DurableObject<Env> {
       for (const c of this.subsOf(ws)) union.add(c);
     }
     if (closing) this.subsCache.delete(closing);
-    await this.env.MARKET_FEED.getByName("main").setInterest(shard, [...union]);
+    const channels = [...union].sort();
+    const key = channels.join(",");
+    if (key === this.interestSent) return;
+    await this.env.MARKET_FEED.getByName("main").setInterest(shard, channels);
+    this.interestSent = key;
+    // A symbol this shard stopped following gets no more updates: its cached ticker would go stale.
+    for (const symbol of this.latestTickers.keys()) {
+      if (!union.has(`ticker:${symbol}`) && !union.has(`book:${symbol}`)) this.latestTickers.delete(symbol);
+    }
   }
 
   private async rememberShard(name: string): Promise<void> {

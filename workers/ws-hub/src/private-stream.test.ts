@@ -208,6 +208,40 @@ describe("market-data windows", () => {
   });
 });
 
+describe("subscription snapshots", () => {
+  const t = (symbol: string, price: string): TickerUpdate => ({ kind: "ticker", symbol, price, bid: price, ask: price, bidQty: "1", askQty: "1", eventTime: Date.now(), bridgeTime: Date.now() });
+  const snapshotPrice = async (socket: TestSocket, symbol: string) => {
+    const md = (await socket.next((f) => f.type === "md" && (f.updates as Array<{ symbol: string }>).some((u) => u.symbol === symbol))) as { updates: Array<{ symbol: string; price: string }> };
+    return md.updates.find((u) => u.symbol === symbol)!.price;
+  };
+
+  it("a new subscriber gets the shard's latest ticker, and never a stale one after the shard stopped following the symbol", async () => {
+    const user = await register();
+    const gateway = gatewayOf(user.user.id);
+    const a = await connect(user);
+    a.send({ type: "subscribe", channels: ["ticker:LINKUSDT"] });
+    await a.next(isType("subscribed"));
+    await env.SYMBOL_HUB.getByName("LINKUSDT").applyUpdates([t("LINKUSDT", "14.001")]);
+    await gateway.publish([{ ...t("LINKUSDT", "14.002"), channel: "ticker:LINKUSDT" }]);
+    await sleep(30);
+
+    // A second socket: the shard's last published ticker, not a round trip.
+    const b = await connect(user);
+    b.send({ type: "subscribe", channels: ["ticker:LINKUSDT"] });
+    expect(await snapshotPrice(b, "LINKUSDT")).toBe("14.002");
+
+    // Nobody here follows LINKUSDT any more; the price moves at the hub meanwhile.
+    for (const s of [a, b]) {
+      s.send({ type: "unsubscribe", channels: ["ticker:LINKUSDT"] });
+      await s.next(isType("unsubscribed"));
+    }
+    await env.SYMBOL_HUB.getByName("LINKUSDT").applyUpdates([t("LINKUSDT", "15.000")]);
+    const c = await connect(user);
+    c.send({ type: "subscribe", channels: ["ticker:LINKUSDT"] });
+    expect(await snapshotPrice(c, "LINKUSDT")).toBe("15.000");
+  });
+});
+
 describe("overload control", () => {
   it("widens the window while updates arrive late and narrows it back when they are on time", async () => {
     const user = await register();
