@@ -9,37 +9,12 @@
  * 1%; whether 1% is visible at all depends on the spread between repeats of the SAME setting,
  * which the notes report next to the on/off difference.
  */
-import { createServer } from "node:net";
 import { loadavg } from "node:os";
 import { measureHttp, type HttpSubject } from "../harness/measure";
 import { startPerfStack, type PerfStack } from "../harness/stack";
+import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "../harness/users";
 import type { Measurement } from "../result-schema";
 import { ratiosOf, type Scenario } from "./types";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const a = srv.address();
-      srv.close(() => (a && typeof a === "object" ? resolve(a.port) : reject(new Error("no port"))));
-    });
-  });
-}
-
-async function registerUsers(edgeUrl: string, count: number): Promise<string[]> {
-  const tokens: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const res = await fetch(`${edgeUrl}/auth/register`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ email: `perf-off-${Date.now().toString(36)}-${i}@example.com`, password: "perf-password-123" }),
-    });
-    if (res.status !== 201) throw new Error(`registering a perf user on the telemetry-off stack failed: ${res.status} ${await res.text()}`);
-    tokens.push(((await res.json()) as { accessToken: string }).accessToken);
-  }
-  return tokens;
-}
 
 /** Requests this isolate's /health says it recorded in the last 5 minutes (0 when telemetry is off). */
 async function recordedRequests(url: string): Promise<number> {
@@ -98,7 +73,7 @@ export const telemetryOverheadScenario: Scenario = {
         edgePort: await freePort(),
         bridgePort: await freePort(),
         build: false,
-        edgeVars: { RATE_LIMIT_REQUESTS_PER_MIN: "100000000", RATE_LIMIT_BURST_PER_SEC: "10000000", RATE_LIMIT_TRADES_PER_MIN: "100000000", TELEMETRY_ENABLED: "false" },
+        edgeVars: { ...LIFTED_RATE_LIMITS, TELEMETRY_ENABLED: "false" },
       });
       await off.ensureDirect();
       const offTokens = await registerUsers(off.edgeUrl, ctx.tokens.length || 20);
