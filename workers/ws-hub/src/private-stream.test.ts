@@ -219,26 +219,26 @@ describe("subscription snapshots", () => {
     const user = await register();
     const gateway = gatewayOf(user.user.id);
     const a = await connect(user);
-    a.send({ type: "subscribe", channels: ["ticker:LINKUSDT"] });
+    a.send({ type: "subscribe", channels: ["ticker:ATOMUSDT"] });
     await a.next(isType("subscribed"));
-    await env.SYMBOL_HUB.getByName("LINKUSDT").applyUpdates([t("LINKUSDT", "14.001")]);
-    await gateway.publish([{ ...t("LINKUSDT", "14.002"), channel: "ticker:LINKUSDT" }]);
+    await env.SYMBOL_HUB.getByName("ATOMUSDT").applyUpdates([t("ATOMUSDT", "14.001")]);
+    await gateway.publish([{ ...t("ATOMUSDT", "14.002"), channel: "ticker:ATOMUSDT" }]);
     await sleep(30);
 
     // A second socket: the shard's last published ticker, not a round trip.
     const b = await connect(user);
-    b.send({ type: "subscribe", channels: ["ticker:LINKUSDT"] });
-    expect(await snapshotPrice(b, "LINKUSDT")).toBe("14.002");
+    b.send({ type: "subscribe", channels: ["ticker:ATOMUSDT"] });
+    expect(await snapshotPrice(b, "ATOMUSDT")).toBe("14.002");
 
-    // Nobody here follows LINKUSDT any more; the price moves at the hub meanwhile.
+    // Nobody here follows ATOMUSDT any more; the price moves at the hub meanwhile.
     for (const s of [a, b]) {
-      s.send({ type: "unsubscribe", channels: ["ticker:LINKUSDT"] });
+      s.send({ type: "unsubscribe", channels: ["ticker:ATOMUSDT"] });
       await s.next(isType("unsubscribed"));
     }
-    await env.SYMBOL_HUB.getByName("LINKUSDT").applyUpdates([t("LINKUSDT", "15.000")]);
+    await env.SYMBOL_HUB.getByName("ATOMUSDT").applyUpdates([t("ATOMUSDT", "15.000")]);
     const c = await connect(user);
-    c.send({ type: "subscribe", channels: ["ticker:LINKUSDT"] });
-    expect(await snapshotPrice(c, "LINKUSDT")).toBe("15.000");
+    c.send({ type: "subscribe", channels: ["ticker:ATOMUSDT"] });
+    expect(await snapshotPrice(c, "ATOMUSDT")).toBe("15.000");
   });
 });
 
