@@ -70,6 +70,7 @@ import {
   type Failure,
   type FillRow,
   type OrderResult,
+  type Quote,
   type OrderRow,
   type OrderView,
   type PositionView,
@@ -84,7 +85,7 @@ import { migrate } from "./sql-migrations";
 import { SingleFlight } from "./single-flight";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
 
-export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, PositionView, RateLimits, TradeView } from "./account/views";
+export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, PositionView, Quote, RateLimits, TradeView } from "./account/views";
 
 /** Paper accounts start with this much USDT unless PAPER_STARTING_BALANCE (wrangler.toml) says otherwise. */
 export const PAPER_STARTING_BALANCE = "10000";
@@ -113,16 +114,6 @@ export interface StoredEvent {
   type: string;
   ts: number;
   payload: string;
-}
-
-/** The best bid/ask (with the quantities shown) and last price when the request arrived. */
-export interface Quote {
-  price: string;
-  bid: string;
-  ask: string;
-  bidQty: string;
-  askQty: string;
-  time: number;
 }
 
 export interface PlaceOrderInput {

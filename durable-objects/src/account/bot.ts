@@ -30,7 +30,7 @@ import {
   type BotSymbolSettings,
   type SignalUpdate,
 } from "@bot-core/core";
-import type { OrderResult } from "./views";
+import type { OrderResult, Quote } from "./views";
 import { SingleFlight } from "../single-flight";
 
 /** A signal older than this (from its candle's close) is not traded. */
@@ -39,27 +39,17 @@ export const MAX_SIGNAL_AGE_MS = 60_000;
 export const MAX_QUOTE_AGE_MS = 10_000;
 const SYNC_RETRY_MS = 1_000;
 
-/** The price the hub last saw, as the order path takes it. */
-export interface BotQuote {
-  price: string;
-  bid: string;
-  ask: string;
-  bidQty: string;
-  askQty: string;
-  time: number;
-}
-
 /** What a symbol hub sends the account for one signal. */
 export interface SignalDelivery {
   signal: SignalUpdate;
-  quote: BotQuote | null;
+  quote: Quote | null;
 }
 
 export interface BotPlaceOrder {
   order: PlaceOrderRequest;
   idempotencyKey: string;
   requestHash: string;
-  quote: BotQuote;
+  quote: Quote;
   tradesPerMinute: number;
 }
 

@@ -39,6 +39,16 @@ export type Failure = {
   retryAfterSec?: number;
 };
 
+/** The best bid/ask (with the quantities shown) and last price when the request arrived. */
+export interface Quote {
+  price: string;
+  bid: string;
+  ask: string;
+  bidQty: string;
+  askQty: string;
+  time: number;
+}
+
 export type OrderResult = ({ ok: true; order: OrderView; replayed: boolean } | Failure) & { admission?: Admission };
 
 export type OrderRow = {
