@@ -15,8 +15,6 @@
  * const outbox = ReportOutbox.open(path.join(config.dataDir, REPORTS_FILE_NAME));
  * outbox.enqueue(report); // false when the report's fill was queued before
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import { openSqlite, transaction, type DatabaseSync } from "../records/sqlite-driver";
 import type { ExecutionReport } from "./execution-reports";
 
@@ -49,7 +47,6 @@ export class ReportOutbox {
   ) {}
 
   static open(file: string, options: { now?: () => number } = {}): ReportOutbox {
-    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     const db = openSqlite(file);
     db.exec(`CREATE TABLE IF NOT EXISTS report_outbox (seq INTEGER PRIMARY KEY AUTOINCREMENT, report TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS open_orders (

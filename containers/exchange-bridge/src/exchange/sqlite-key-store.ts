@@ -8,8 +8,6 @@
  * const store = SqliteSealedKeyStore.open(path.join(config.dataDir, KEYS_FILE_NAME));
  * const keyring = new ApiKeyring(vault, store);
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type { KeyOwner, SealedKeyStore } from "./keystore";
 import { openSqlite, type DatabaseSync } from "../records/sqlite-driver";
 
@@ -35,7 +33,6 @@ export class SqliteSealedKeyStore implements ListableSealedKeyStore {
   ) {}
 
   static open(file: string, options: { now?: () => number } = {}): SqliteSealedKeyStore {
-    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     const db = openSqlite(file);
     db.exec(`CREATE TABLE IF NOT EXISTS exchange_keys (
       user_id TEXT NOT NULL,

@@ -9,7 +9,9 @@
  * @example
  * const db = openSqlite("/data/records.sqlite"); // WAL, synchronous=FULL, busy timeout 5 s
  */
+import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
+import path from "node:path";
 import type * as NodeSqlite from "node:sqlite";
 
 export type DatabaseSync = NodeSqlite.DatabaseSync;
@@ -44,8 +46,10 @@ export interface SqliteOptions {
   readonly synchronous?: "FULL" | "NORMAL";
 }
 
+/** Opens (creating its directory if needed) a database file in WAL mode with the pragmas above. */
 export function openSqlite(file: string, options: SqliteOptions = {}): DatabaseSync {
   const { DatabaseSync } = loadSqlite();
+  if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
   const db = new DatabaseSync(file);
   try {
     db.exec("PRAGMA busy_timeout = 5000");

@@ -9,8 +9,6 @@
  * const store = SqliteRecordStore.open(path.join(config.dataDir, "records.sqlite"));
  * await store.applyOutbox(userId, records);
  */
-import { mkdirSync } from "node:fs";
-import path from "node:path";
 import type {
   BalanceRecordPayload,
   KlineInterval,
@@ -75,7 +73,6 @@ export class SqliteRecordStore implements RecordStore {
 
   /** Opens (creating if needed) the store file and brings its schema up to date. */
   static open(file: string, options: SqliteRecordStoreOptions = {}): SqliteRecordStore {
-    if (file !== ":memory:") mkdirSync(path.dirname(file), { recursive: true });
     const db = openSqlite(file, options);
     try {
       migrate(db);
