@@ -16,6 +16,7 @@ import { ROOT } from "../../../scripts/stack.mjs";
 import { profileMarkdown, profileWhile, summarizeProfile, type CpuProfile } from "../harness/cpu-profile";
 import { httpLoad, type HttpLoadOptions, type HttpLoadResult } from "../harness/http-load";
 import { machineInfo } from "../harness/machine";
+import { marketOrderLoad } from "../harness/market-orders";
 import { cpuDelta, processes, type ProcStat } from "../harness/process-cpu";
 import { startPerfStack } from "../harness/stack";
 import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "../harness/users";
@@ -26,7 +27,6 @@ type Subject = (typeof SUBJECTS)[number];
 
 function subjectLoad(subject: Subject, base: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
   let n = 0;
-  const sides = tokens.map(() => "buy");
   const authed = () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } });
   switch (subject) {
     case "health":
@@ -36,20 +36,7 @@ function subjectLoad(subject: Subject, base: string, tokens: string[]): Omit<Htt
     case "account":
       return { url: `${base}/api/trading/account`, request: authed };
     case "order":
-      return {
-        url: `${base}/api/orders`,
-        method: "POST",
-        request: () => {
-          const u = n++ % tokens.length;
-          const side = sides[u] === "buy" ? "sell" : "buy";
-          sides[u] = side;
-          return {
-            headers: { "content-type": "application/json", authorization: `Bearer ${tokens[u]!}` },
-            body: JSON.stringify({ symbol: "BTCUSDT", side, type: "market", quantity: "0.001" }),
-          };
-        },
-        expectStatus: (s) => s === 201,
-      };
+      return marketOrderLoad(base, tokens);
   }
 }
 

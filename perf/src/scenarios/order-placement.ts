@@ -4,6 +4,7 @@
  * Each user alternates buy and sell so positions stay small and no order is refused for margin.
  * Goals (trading-core issue): order p50 <= 2x /health p50; throughput >= 35% of /health's.
  */
+import { marketOrderLoad } from "../harness/market-orders";
 import { measureHttp, type HttpSubject } from "../harness/measure";
 import { ratiosOf, type Scenario } from "./types";
 
@@ -12,30 +13,9 @@ export const orderPlacementScenario: Scenario = {
   description: "POST /api/orders (market, paper fill) from many users against GET /health on workerd's own socket (same run).",
   async run(ctx) {
     await ctx.stack.ensureDirect();
-    let n = 0;
-    const sides = ctx.tokens.map(() => "buy");
     const subjects: HttpSubject[] = [
       { id: "health", label: "edge /health", role: "baseline", load: { url: `${ctx.stack.directUrl}/health` } },
-      {
-        id: "order",
-        label: "POST /api/orders (market)",
-        role: "target",
-        load: {
-          url: `${ctx.stack.directUrl}/api/orders`,
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          request: () => {
-            const user = n++ % ctx.tokens.length;
-            const side = sides[user] === "buy" ? "sell" : "buy";
-            sides[user] = side;
-            return {
-              headers: { "content-type": "application/json", authorization: `Bearer ${ctx.tokens[user]}` },
-              body: JSON.stringify({ symbol: "BTCUSDT", side, type: "market", quantity: "0.001" }),
-            };
-          },
-          expectStatus: (s) => s === 201,
-        },
-      },
+      { id: "order", label: "POST /api/orders (market)", role: "target", load: marketOrderLoad(ctx.stack.directUrl, ctx.tokens) },
     ];
     const concurrencies = ctx.quick ? [10] : [10, 50];
     const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log, recover: () => ctx.stack.ensureDirect() });

@@ -10,6 +10,7 @@
  * which the notes report next to the on/off difference.
  */
 import { loadavg } from "node:os";
+import { marketOrderLoad } from "../harness/market-orders";
 import { measureHttp, type HttpSubject } from "../harness/measure";
 import { startPerfStack, type PerfStack } from "../harness/stack";
 import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "../harness/users";
@@ -23,28 +24,7 @@ async function recordedRequests(url: string): Promise<number> {
 }
 
 function orderSubject(id: string, label: string, role: "target" | "baseline", url: string, tokens: string[]): HttpSubject {
-  let n = 0;
-  const sides = tokens.map(() => "buy");
-  return {
-    id,
-    label,
-    role,
-    load: {
-      url: `${url}/api/orders`,
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      request: () => {
-        const user = n++ % tokens.length;
-        const side = sides[user] === "buy" ? "sell" : "buy";
-        sides[user] = side;
-        return {
-          headers: { "content-type": "application/json", authorization: `Bearer ${tokens[user]}` },
-          body: JSON.stringify({ symbol: "BTCUSDT", side, type: "market", quantity: "0.001" }),
-        };
-      },
-      expectStatus: (s) => s === 201,
-    },
-  };
+  return { id, label, role, load: marketOrderLoad(url, tokens) };
 }
 
 /** (max - min) / median of the repeats' throughput, in percent. */
