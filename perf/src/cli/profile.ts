@@ -8,8 +8,10 @@
  * - a V8 CPU profile of the workerd thread (Worker + Durable Objects) summarized by function.
  * Results: perf/results/profiles/<subject>.md; raw profiles in perf/results/tmp/ (open them in
  * Chrome DevTools). Subjects: health, settings (one Durable Object read: the round-trip floor),
- * account, order (market order: quote from the SymbolHub, one UserAccount transaction).
+ * account, order (market order: quote from the SymbolHub, one UserAccount transaction), websocket
+ * (the websocket scenario's fan-out: 1,000 sockets x 10 of 20 tickers, 10,000 updates/s in).
  */
+import { WS_SUBPROTOCOL, WS_TOKEN_PREFIX } from "@bot-core/core";
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../../../scripts/stack.mjs";
@@ -18,14 +20,17 @@ import { httpLoad, type HttpLoadOptions, type HttpLoadResult } from "../harness/
 import { machineInfo } from "../harness/machine";
 import { marketOrderLoad } from "../harness/market-orders";
 import { cpuDelta, processes, type ProcStat } from "../harness/process-cpu";
-import { startPerfStack } from "../harness/stack";
+import { startPerfStack, type PerfStack } from "../harness/stack";
+import { wsLoad } from "../harness/ws-load";
+import { channelsFor } from "../scenarios/websocket";
 import { freePort, LIFTED_RATE_LIMITS, registerUsers } from "../harness/users";
 
 const WORKER_NAME = "core:user:bot-core-edge";
-const SUBJECTS = ["health", "settings", "account", "order"] as const;
+const SUBJECTS = ["health", "settings", "account", "order", "websocket"] as const;
+type HttpSubject = Exclude<Subject, "websocket">;
 type Subject = (typeof SUBJECTS)[number];
 
-function subjectLoad(subject: Subject, base: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
+function subjectLoad(subject: HttpSubject, base: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
   let n = 0;
   const authed = () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } });
   switch (subject) {
@@ -71,6 +76,10 @@ async function main(): Promise<void> {
     const byGroup = { edge: (p: ProcStat) => p.pgid === groups.edge, bridge: (p: ProcStat) => p.pgid === groups.bridge };
     const cpuPerRequest: Record<string, { edgeUs: number; bridgeUs: number; throughput: number }> = {};
     for (const subject of subjects) {
+      if (subject === "websocket") {
+        await profileFanOut(stack, tokens, durationSec, inspectorPort, byGroup, join(rawDir, "websocket.cpuprofile"), join(outDir, "websocket.md"));
+        continue;
+      }
       const load = subjectLoad(subject, stack.directUrl, tokens);
       // A warm-up, then the CPU-accounted run, then the profiled run (the profiler costs CPU).
       await httpLoad({ ...load, connections: 10, durationSec: 2 });
@@ -121,6 +130,82 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   } else console.log("the bridge wrote no CPU profile (it did not exit cleanly)");
+}
+
+/** The busiest processes between two snapshots `seconds` apart, as "comm[pid] 93%" (this process marked). */
+function busiestProcesses(before: ProcStat[], after: ProcStat[], seconds: number): string {
+  const was = new Map(before.map((p) => [p.pid, p.cpuMs]));
+  return after
+    .map((p) => ({ p, share: (p.cpuMs - (was.get(p.pid) ?? p.cpuMs)) / (seconds * 10) }))
+    .filter((x) => x.share >= 1)
+    .sort((a, b) => b.share - a.share)
+    .slice(0, 8)
+    .map(({ p, share }) => `${p.pid === process.pid ? "load-generator" : p.comm}[${p.pid}] ${Math.round(share)}%`)
+    .join(", ");
+}
+
+/**
+ * The websocket scenario's fan-out under the profiler: the bridge restarted at 10,000 updates/s
+ * (10 ms batches), 1,000 sockets each on 10 of the 20 tickers. CPU is per 1,000 updates delivered.
+ */
+async function profileFanOut(
+  stack: PerfStack,
+  tokens: string[],
+  durationSec: number,
+  inspectorPort: number,
+  byGroup: Parameters<typeof cpuDelta>[2],
+  rawPath: string,
+  mdPath: string,
+): Promise<void> {
+  const sockets = Number(process.env.PERF_WS_SOCKETS ?? 1000);
+  const rate = Number(process.env.PERF_WS_RATE ?? 10000);
+  await stack.stopBridge();
+  await stack.startBridge({ SIM_UPDATES_PER_SEC: String(rate), BATCH_INTERVAL_MS: "10" });
+  await stack.ensureDirect();
+  const load = () =>
+    wsLoad({
+      url: `${stack.directUrl.replace(/^http/, "ws")}/ws`,
+      protocolsFor: (i) => [WS_SUBPROTOCOL, `${WS_TOKEN_PREFIX}${tokens[i % tokens.length]!}`],
+      channelsFor,
+      sockets,
+      warmupSec: 2,
+      durationSec,
+    });
+  try {
+    const before = processes();
+    // Mid-run, 5 s of steady state: which processes have the cores (the load generator is this one).
+    let steady: ProcStat[] = [];
+    const sampled = new Promise<string>((resolve) => {
+      setTimeout(() => (steady = processes()), (2 + 2) * 1000 + sockets);
+      setTimeout(() => resolve(busiestProcesses(steady, processes(), 5)), (2 + 7) * 1000 + sockets);
+    });
+    const run = await load();
+    const cpu = cpuDelta(before, processes(), byGroup);
+    console.log(`steady-state CPU by process: ${await sampled}`);
+    const perK = (ms: number) => Math.round((ms * 1000 * 1000) / Math.max(1, run.updates));
+    const lat = run.latency.summary();
+    const line = `websocket: ${run.connected}/${sockets} connected (p95 ${run.connect.summary().p95} ms), ${Math.round(run.updatesPerSec)} updates/s in ${Math.round(run.frames / durationSec)} frames/s, p50 ${lat.p50} ms, p99 ${lat.p99} ms; edge ${perK(cpu.edge!)} µs CPU per 1,000 updates, bridge ${perK(cpu.bridge!)} µs`;
+    console.log(line);
+    const { profile } = await profileWhile(inspectorPort, WORKER_NAME, load);
+    writeFileSync(rawPath, JSON.stringify(profile));
+    writeFileSync(
+      mdPath,
+      [
+        "# CPU profile: websocket",
+        "",
+        `\`npm run perf:profile -- websocket\`: ${sockets} sockets x 10 of 20 tickers, ${rate} updates/s in, ${durationSec} s (CPU figures include the 2 s warm-up's share). Raw profile: perf/results/tmp/websocket.cpuprofile.`,
+        "",
+        line,
+        "",
+        profileMarkdown(summarizeProfile(profile)),
+        `Machine: ${JSON.stringify(machineInfo())}`,
+        "",
+      ].join("\n"),
+    );
+  } finally {
+    await stack.stopBridge();
+    await stack.startBridge({});
+  }
 }
 
 main().catch((err: unknown) => {

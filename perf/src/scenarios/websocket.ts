@@ -17,7 +17,8 @@ import { wsLoad, type WsLoadResult } from "../harness/ws-load";
 import type { Measurement } from "../result-schema";
 import { ratiosOf, type Scenario } from "./types";
 
-function channelsFor(i: number): string[] {
+/** Socket i's subscriptions: 10 of the 20 symbols' tickers, spread so each symbol has 500 sockets. */
+export function channelsFor(i: number): string[] {
   return Array.from({ length: 10 }, (_, k) => `ticker:${SYMBOL_NAMES[(i + k * 2) % SYMBOL_NAMES.length]}`);
 }
 
