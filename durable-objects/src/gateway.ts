@@ -44,17 +44,16 @@ import { verifyAccessToken } from "../../workers/api/src/auth/access-token";
 import type { Env } from "../../workers/api/src/env";
 import { ShardLatency } from "../../workers/api/src/telemetry/ws-latency";
 import type { StoredEvent } from "./user-account";
-import { decode as msgpackDecode, encode as encodeView } from "@msgpack/msgpack";
+import { decode as msgpackDecode } from "@msgpack/msgpack";
+import { WindowControl } from "./window-control";
+import { CLOSE_SLOW_CONSUMER, MarketDataFanOut, msgpackEncode, type Flow, type MdPart } from "./market-data-fanout";
 
-/** MessagePack bytes in a buffer of their own (a view into a shared buffer would send its neighbours). */
-const msgpackEncode = (value: unknown): Uint8Array => encodeView(value).slice();
+export { CLOSE_SLOW_CONSUMER };
 
 export const HEARTBEAT_MS = 30_000;
 export const AUTH_DEADLINE_MS = 10_000;
 /** Close code for authentication failures (4000-4999 are application codes). */
 export const CLOSE_UNAUTHORIZED = 4401;
-/** Close code for a consumer that fell too far behind. */
-export const CLOSE_SLOW_CONSUMER = 4008;
 /** Close code for a policy violation (flooding). */
 export const CLOSE_POLICY = 1008;
 /** Positive integer from a var, or the fallback. */
@@ -101,15 +100,6 @@ interface SocketSession {
   msgpack?: boolean;
 }
 
-/** Per-connection counters kept in memory only (a hibernated socket was quiet anyway). */
-interface Flow {
-  mdSent: number;
-  mdAcked: number;
-  warned: boolean;
-  windowStart: number;
-  inbound: number;
-  strikes: number;
-}
 
 export interface GatewayStats {
   sockets: number;
@@ -124,29 +114,25 @@ export interface GatewayStats {
 
 export class Gateway extends DurableObject<Env> {
   private shardName: string | null = null;
-  private subsCache = new WeakMap<WebSocket, Set<string>>();
   /** The channel union last told to the feed (this instance): unchanged, no call. */
   private interestSent: string | undefined;
   /** Latest ticker per symbol this shard follows, from the feed's publishes (dropped when no socket here follows it). */
   private readonly latestTickers = new Map<string, TickerUpdate>();
   private flows = new WeakMap<WebSocket, Flow>();
-  /** Per-socket window: when the last market-data frame went out, and what waits for the next one. */
-  private lastMdAt = new WeakMap<WebSocket, number>();
-  private pendingMd = new Map<WebSocket, Map<string, MdPart>>();
+  /** Market-data fan-out index (sockets grouped by subscription set); rebuilt from attachments after a wake-up. */
+  private fanout: MarketDataFanOut | undefined;
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  /** When the alarm is set for (null: none; undefined: not read since this instance started). */
+  private alarmAt: number | null | undefined;
   private flushAt = 0;
-  private singleCache = new WeakMap<WebSocket, boolean>();
   private msgpackCache = new WeakMap<WebSocket, boolean>();
   private sent: Record<string, number> = {};
-  private slowClosed = 0;
   private floodClosed = 0;
   private readonly resendBaseMs: number;
   private readonly slowFrames: number;
   private readonly maxSockets: number;
-  private readonly windowMs: number;
-  /** The window in force: widened (up to MAX_WINDOW_MS) while the shard falls behind, narrowed back when it keeps up. */
-  private currentWindowMs = 10;
-  private lagEwmaMs = 0;
+  /** The market-data window in force: widened (up to MAX_WINDOW_MS) while the shard falls behind, narrowed back when it keeps up. */
+  private readonly window: WindowControl;
   /** websocket_message_latency_ms: each batch's lag, shipped to the Telemetry DO (ws-latency.ts). */
   private readonly latency: ShardLatency;
 
@@ -155,8 +141,7 @@ export class Gateway extends DurableObject<Env> {
     this.resendBaseMs = tunable(env.WS_RESEND_BASE_MS, 1000);
     this.slowFrames = tunable(env.WS_SLOW_CONSUMER_FRAMES, SLOW_CONSUMER_FRAMES);
     this.maxSockets = tunable(env.WS_MAX_SOCKETS_PER_USER, MAX_SOCKETS_PER_USER);
-    this.windowMs = tunable(env.WS_BATCH_WINDOW_MS, 10);
-    this.currentWindowMs = this.windowMs;
+    this.window = new WindowControl(tunable(env.WS_BATCH_WINDOW_MS, 10), MAX_WINDOW_MS);
     this.latency = new ShardLatency({ ship: (b) => env.TELEMETRY.getByName("main").ingest(b), waitUntil: (p) => ctx.waitUntil(p), enabled: String(env.TELEMETRY_ENABLED) !== "false" });
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair('{"type":"ping"}', '{"type":"pong"}'));
   }
@@ -234,6 +219,8 @@ export class Gateway extends DurableObject<Env> {
    * private events (EVENT_RESENDS times, backoff doubling), then leaves them to `resume`.
    */
   override async alarm(): Promise<void> {
+    // This run consumed the alarm; whatever it sets (or a scheduleAlarm meanwhile) is the next one.
+    this.alarmAt = null;
     const now = Date.now();
     let next: number | null = null;
     const wake = (at: number) => {
@@ -260,7 +247,10 @@ export class Gateway extends DurableObject<Env> {
       }
     }
     if (sockets.length > 0) wake(now + IDLE_SWEEP_MS);
-    if (next !== null) await this.ctx.storage.setAlarm(next);
+    if (next !== null) {
+      await this.ctx.storage.setAlarm(next);
+      this.alarmAt = next;
+    }
   }
 
   /**
@@ -299,7 +289,7 @@ export class Gateway extends DurableObject<Env> {
    * are all kept). Sockets opened with `?frames=single` get one frame per update (the benchmark's
    * unbatched comparison).
    */
-  publish(updates: Array<MarketUpdate & { channel: Channel }>): number {
+  publish(updates: Array<MarketUpdate & { channel: Channel }>): void {
     this.adaptWindow(updates);
     const byChannel = new Map<string, MdPart[]>();
     for (const u of updates) {
@@ -315,55 +305,17 @@ export class Gateway extends DurableObject<Env> {
       if (list) list.push(entry);
       else byChannel.set(u.channel, [entry]);
     }
-    const now = Date.now();
-    let frames = 0;
-    for (const ws of this.ctx.getWebSockets()) {
-      const subs = this.subsOf(ws);
-      if (subs.size === 0) continue;
-      let parts: MdPart[] | undefined;
-      for (const [channel, list] of byChannel) {
-        if (!subs.has(channel)) continue;
-        (parts ??= []).push(...list);
-      }
-      if (!parts) continue;
-      if (this.isSingle(ws)) {
-        for (const part of parts) if (this.sendMd(ws, [part], now)) frames++;
-        continue;
-      }
-      const pending = this.pendingMd.get(ws);
-      const last = this.lastMdAt.get(ws) ?? 0;
-      if (!pending && now - last >= this.currentWindowMs) {
-        // Conflate within this batch too: the latest state per key.
-        const latest = new Map(parts.map((p) => [p.key, p]));
-        if (this.sendMd(ws, [...latest.values()], now)) frames++;
-        continue;
-      }
-      const merged = pending ?? new Map<string, MdPart>();
-      for (const part of parts) merged.set(part.key, part);
-      this.pendingMd.set(ws, merged);
-      this.scheduleFlush(last + this.currentWindowMs);
-    }
-    this.sent.md = (this.sent.md ?? 0) + frames;
-    return frames;
+    const due = this.md().publish(byChannel, Date.now(), this.window.windowMs);
+    if (due !== null) this.scheduleFlush(due);
   }
 
-  /**
-   * Overload control: the lag between the bridge's stamp and this shard seeing an update (a
-   * moving average) grows when the shard sends more frames than it can. Then the window doubles
-   * (fewer, fuller frames: the budget is frames, not bytes), up to MAX_WINDOW_MS; when the lag is
-   * back under one window it halves again, down to the configured window.
-   */
+  /** The bridge-to-shard lag of a batch (its oldest update): telemetry, and a signal for the window. */
   private adaptWindow(updates: ReadonlyArray<MarketUpdate>): void {
     const now = Date.now();
     let lag = 0;
     for (const u of updates) lag = Math.max(lag, now - u.bridgeTime);
     this.latency.observe("md", lag, now);
-    this.lagEwmaMs = this.lagEwmaMs * 0.8 + lag * 0.2;
-    if (this.lagEwmaMs > 4 * this.currentWindowMs && this.currentWindowMs < MAX_WINDOW_MS) {
-      this.currentWindowMs = Math.min(MAX_WINDOW_MS, this.currentWindowMs * 2);
-    } else if (this.lagEwmaMs < this.currentWindowMs && this.currentWindowMs > this.windowMs) {
-      this.currentWindowMs = Math.max(this.windowMs, this.currentWindowMs / 2);
-    }
+    this.window.observeLag(lag);
   }
 
   private scheduleFlush(at: number): void {
@@ -373,39 +325,33 @@ export class Gateway extends DurableObject<Env> {
     this.flushTimer = setTimeout(() => this.flushPending(), Math.max(0, at - Date.now()));
   }
 
-  /** Sends every waiting window (one frame per socket). */
+  /** Sends every window that has ended (one frame per socket). */
   private flushPending(): void {
     this.flushTimer = undefined;
     const now = Date.now();
-    let frames = 0;
-    const waiting = [...this.pendingMd];
-    this.pendingMd.clear();
-    for (const [ws, merged] of waiting) if (this.sendMd(ws, [...merged.values()], now)) frames++;
-    this.sent.md = (this.sent.md ?? 0) + frames;
+    this.window.observeLateness(now - this.flushAt);
+    const due = this.md().flush(now, this.window.windowMs);
+    if (due !== null) this.scheduleFlush(due);
   }
 
-  /** One market-data frame, unless the socket is too far behind (then warned, and at twice the limit closed). */
-  private sendMd(ws: WebSocket, parts: MdPart[], now: number): boolean {
-    const flow = this.flowOf(ws);
-    const behind = flow.mdSent - flow.mdAcked;
-    if (behind >= 2 * this.slowFrames) {
-      this.slowClosed++;
-      this.pendingMd.delete(ws);
-      this.closeWith(ws, CLOSE_SLOW_CONSUMER, `slow consumer: ${behind} market-data frames unacknowledged`);
-      return false;
+  /** The market-data index; after a wake-up, rebuilt from the sockets' attachments. */
+  private md(): MarketDataFanOut {
+    if (this.fanout) return this.fanout;
+    const fanout = new MarketDataFanOut({
+      slowFrames: this.slowFrames,
+      warn: (ws, behind) =>
+        this.send(ws, { type: "warning", code: "slow_consumer", message: `${behind} market-data frames unacknowledged; at ${2 * this.slowFrames} the connection is closed` }),
+    });
+    this.fanout = fanout;
+    for (const ws of this.ctx.getWebSockets()) {
+      const s = this.session(ws);
+      if (s && s.subs.length > 0) fanout.subscribe(this.memberOf(ws, s), s.subs);
     }
-    if (behind >= this.slowFrames && !flow.warned) {
-      flow.warned = true;
-      this.send(ws, { type: "warning", code: "slow_consumer", message: `${behind} market-data frames unacknowledged; at ${2 * this.slowFrames} the connection is closed` });
-    }
-    try {
-      const n = ++flow.mdSent;
-      ws.send(this.isMsgpack(ws) ? packedMdFrame(n, now, parts) : `{"type":"md","n":${n},"sentAt":${now},"updates":[${parts.map((p) => p.json).join(",")}]}`);
-      this.lastMdAt.set(ws, now);
-      return true;
-    } catch {
-      return false; // closing; its close handler cleans up
-    }
+    return fanout;
+  }
+
+  private memberOf(ws: WebSocket, session: SocketSession) {
+    return { ws, flow: this.flowOf(ws), msgpack: session.msgpack === true, single: session.single === true };
   }
 
   private isMsgpack(ws: WebSocket): boolean {
@@ -417,28 +363,17 @@ export class Gateway extends DurableObject<Env> {
     return packed;
   }
 
-  private isSingle(ws: WebSocket): boolean {
-    let single = this.singleCache.get(ws);
-    if (single === undefined) {
-      single = this.session(ws)?.single === true;
-      this.singleCache.set(ws, single);
-    }
-    return single;
-  }
-
   /** Open sockets, distinct channels, frames sent by type, sockets closed for being slow or flooding. */
   stats(): GatewayStats {
-    const channels = new Set<string>();
-    const sockets = this.ctx.getWebSockets();
-    for (const ws of sockets) for (const c of this.subsOf(ws)) channels.add(c);
+    const md = this.md().stats();
     return {
-      sockets: sockets.length,
-      channels: channels.size,
-      sent: { ...this.sent },
-      slowConsumersClosed: this.slowClosed,
+      sockets: this.ctx.getWebSockets().length,
+      channels: this.md().channels().length,
+      sent: { ...this.sent, ...(md.frames > 0 ? { md: md.frames } : {}) },
+      slowConsumersClosed: md.slowClosed,
       floodsClosed: this.floodClosed,
-      windowMs: this.currentWindowMs,
-      lagMs: Math.round(this.lagEwmaMs),
+      windowMs: this.window.windowMs,
+      lagMs: Math.round(this.window.lagMs),
     };
   }
 
@@ -606,7 +541,7 @@ export class Gateway extends DurableObject<Env> {
       resendAt: Math.max(fresh.lastSent, replayedTo) > lastSeq ? Date.now() + this.resendBaseMs : null,
     };
     ws.serializeAttachment(next);
-    this.subsCache.set(ws, subs);
+    this.md().subscribe(this.memberOf(ws, next), subs);
     if (next.resendAt !== null) await this.scheduleAlarm(next.resendAt);
     await this.rememberSessionSubs(next, subs);
     this.send(ws, { type: "resumed", sessionId, lastSeq, replayed: events.length, channels: [...subs] as Channel[], more });
@@ -697,7 +632,6 @@ export class Gateway extends DurableObject<Env> {
   private async socketGone(ws: WebSocket): Promise<void> {
     const s = this.session(ws);
     this.lateAuth?.delete(ws);
-    this.pendingMd.delete(ws);
     await this.updateInterest(ws);
     if (s?.userId && this.socketsOf(s.userId).filter((o) => o !== ws && o.readyState === WebSocket.OPEN).length === 0) {
       this.pushedTo.delete(s.userId);
@@ -744,30 +678,18 @@ export class Gateway extends DurableObject<Env> {
     return (ws.deserializeAttachment() as SocketSession | null) ?? null;
   }
 
-  private subsOf(ws: WebSocket): Set<string> {
-    let subs = this.subsCache.get(ws);
-    if (!subs) {
-      subs = new Set(this.session(ws)?.subs ?? []);
-      this.subsCache.set(ws, subs);
-    }
-    return subs;
-  }
-
   private saveSubs(ws: WebSocket, session: SocketSession, subs: Set<string>): void {
-    ws.serializeAttachment({ ...session, subs: [...subs] });
-    this.subsCache.set(ws, subs);
+    const next = { ...session, subs: [...subs] };
+    ws.serializeAttachment(next);
+    this.md().subscribe(this.memberOf(ws, next), subs);
   }
 
   /** Tells the feed which channels this shard wants (the union over its sockets). */
   private async updateInterest(closing?: WebSocket): Promise<void> {
     const shard = await this.getShardName();
     if (!shard) return;
-    const union = new Set<string>();
-    for (const ws of this.ctx.getWebSockets()) {
-      if (ws === closing) continue;
-      for (const c of this.subsOf(ws)) union.add(c);
-    }
-    if (closing) this.subsCache.delete(closing);
+    if (closing) this.md().remove(closing);
+    const union = new Set(this.md().channels());
     const channels = [...union].sort();
     const key = channels.join(",");
     if (key === this.interestSent) return;
@@ -790,9 +712,12 @@ export class Gateway extends DurableObject<Env> {
     return this.shardName;
   }
 
+  /** Makes sure the alarm runs by `at` (the alarm time is kept in memory: 1,000 connects were 2,000 storage calls). */
   private async scheduleAlarm(at: number): Promise<void> {
-    const current = await this.ctx.storage.getAlarm();
-    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    if (this.alarmAt === undefined) this.alarmAt = await this.ctx.storage.getAlarm();
+    if (this.alarmAt !== null && this.alarmAt <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.alarmAt = at;
   }
 
   private welcome(userId: string): ServerFrame {
@@ -837,31 +762,3 @@ export class Gateway extends DurableObject<Env> {
 
 const userTag = (userId: string) => `u:${userId}`;
 const sessionKey = (userId: string, sessionId: string) => `sess:${userId}:${sessionId}`;
-
-/** One market update on its way to sockets: serialized once per shard (JSON now, MessagePack when first needed). */
-interface MdPart {
-  key: string;
-  json: string;
-  update: MarketUpdate & { channel: Channel };
-  packed?: Uint8Array;
-}
-
-const MD_KEYS = { type: msgpackEncode("type"), md: msgpackEncode("md"), n: msgpackEncode("n"), sentAt: msgpackEncode("sentAt"), updates: msgpackEncode("updates") };
-
-/**
- * A MessagePack md frame `{type:"md", n, sentAt, updates:[…]}` assembled from updates encoded once
- * per shard (the array's items are concatenated, not re-encoded per socket).
- */
-function packedMdFrame(n: number, sentAt: number, parts: MdPart[]): Uint8Array {
-  const items = parts.map((p) => (p.packed ??= msgpackEncode(p.update)));
-  const count = items.length;
-  const header = count < 16 ? Uint8Array.of(0x90 | count) : count < 65536 ? Uint8Array.of(0xdc, count >> 8, count & 0xff) : Uint8Array.of(0xdd, count >>> 24, (count >> 16) & 0xff, (count >> 8) & 0xff, count & 0xff);
-  const chunks = [Uint8Array.of(0x84), MD_KEYS.type, MD_KEYS.md, MD_KEYS.n, msgpackEncode(n), MD_KEYS.sentAt, msgpackEncode(sentAt), MD_KEYS.updates, header, ...items];
-  const out = new Uint8Array(chunks.reduce((a, c) => a + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
