@@ -14,30 +14,21 @@
  * it accepts (the real edge applies each trade id once anyway — see the e2e test; here the bridge
  * itself must not send a fill twice).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { killBridges, spawnBridge, type BridgeProcess } from "../testing/bridge-process";
 import { startFakeBinance, type FakeBinance } from "../testing/fake-binance";
 import type { ExecutionReport } from "./execution-reports";
 import { exchangeInfoWithVenueRules } from "./testing/venue-info";
 
-const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const TOKEN = "live-restart-token-0123456789abcdef";
 const ACCOUNT = { apiKey: "fakeUserApiKey0123456789abcdefXYZ9", secret: "fakeUserSecret0123456789abcdef0123" };
 const USER = "user-live-fault";
 const ORDER_ID = "fault-order-0001";
-
-interface BridgeProcess {
-  readonly child: ChildProcess;
-  readonly url: Promise<string>;
-  readonly exit: Promise<number | null>;
-  readonly lines: string[];
-}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "live-restart-fault-"));
 const processes: BridgeProcess[] = [];
@@ -45,38 +36,14 @@ let fake: FakeBinance | undefined;
 let edge: Server | undefined;
 
 afterAll(async () => {
-  for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+  killBridges(processes);
   await fake?.close();
   await new Promise((r) => (edge ? edge.close(r) : r(undefined)));
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 function startBridgeProcess(env: Record<string, string>): BridgeProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? "", BRIDGE_TOKEN: TOKEN, PORT: "0", DATA_DIR: dataDir, SIM_UPDATES_PER_SEC: "20", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: string[] = [];
-  let buffered = "";
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        lines.push(line);
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg === "http server listening") resolve(`http://127.0.0.1:${parsed.port}`);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`bridge exited (${code}) before listening:\n${lines.join("\n")}`)));
-  });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => lines.push(`stderr: ${chunk}`));
-  url.catch(() => {});
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const p = { child, url, exit, lines };
+  const p = spawnBridge({ BRIDGE_TOKEN: TOKEN, PORT: "0", DATA_DIR: dataDir, SIM_UPDATES_PER_SEC: "20", LOG_LEVEL: "info", ...env });
   processes.push(p);
   return p;
 }
