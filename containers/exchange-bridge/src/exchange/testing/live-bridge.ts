@@ -14,10 +14,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { loadConfig } from "../../config";
-import { createApp } from "../../http";
 import { createLogger, type Logger } from "../../log";
 import { startExecutionsEdge, type ExecutionsEdge } from "../../testing/executions-edge";
 import { startFakeBinance, type FakeBinance } from "../../testing/fake-binance";
+import { routesApp } from "../../testing/routes-app";
 import { startLiveTrading, type LiveTrading } from "../live";
 import { exchangeInfoWithVenueRules } from "./venue-info";
 
@@ -29,7 +29,7 @@ export interface LiveBridge {
   readonly fake: FakeBinance;
   readonly edge: ExecutionsEdge;
   readonly live: LiveTrading;
-  readonly app: ReturnType<typeof createApp>;
+  readonly app: ReturnType<typeof routesApp>;
   /** Bearer token + JSON content type for the bridge's routes. */
   readonly headers: Readonly<Record<string, string>>;
   close(): Promise<void>;
@@ -62,14 +62,7 @@ export async function startLiveBridge(options: LiveBridgeOptions): Promise<LiveB
     ...options.env,
   });
   const live = await startLiveTrading(config, { log });
-  const app = createApp({
-    startedAt: 0,
-    now: () => 1000,
-    source: { kind: "simulator", symbols: ["BTCUSDT"], updatesPerSec: 40 },
-    edge: () => ({ connected: false, lastSentAt: null, batchesSent: 0, updatesSent: 0, reconnects: 0, pending: 0, droppedClosedKlines: 0 }),
-    log,
-    exchange: live.routes,
-  });
+  const app = routesApp({ log, exchange: live.routes });
   const headers = { authorization: `Bearer ${options.token}`, "content-type": "application/json" };
   const keys = { userId: options.userId, venue: "binance-spot", apiKey: LIVE_ACCOUNT.apiKey, apiSecret: LIVE_ACCOUNT.secret };
   const close = async () => {
