@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeBinance, type FakeBinance } from "../containers/exchange-bridge/src/testing/fake-binance";
 import { exchangeInfoWithVenueRules } from "../containers/exchange-bridge/src/exchange/testing/venue-info";
 import { startStack } from "../scripts/stack.mjs";
-import { freePort } from "./support";
+import { freePort, until } from "./support";
 
 const ACCOUNT = { apiKey: "e2eLiveApiKey0123456789abcdefQWERTY", secret: "e2eLiveSecret0123456789abcdefASDFGH" };
 
@@ -36,16 +36,6 @@ let bookUpdateId = 1;
 let stateDir: string;
 const logs: string[] = [];
 let auth: Record<string, string>;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 150));
-  }
-}
 
 const api = (path: string, init: { method?: string; json?: unknown } = {}) =>
   fetch(`${stack.edgeUrl}${path}`, {

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Channel } from "@bot-core/core";
 import { createRealtimeClient, type MarketFrameUpdate, type PrivateEventDelivery, type RealtimeClient, type SocketLike } from "@bot-core/realtime-client";
 import { msgpackCodec } from "@bot-core/realtime-client/msgpack";
-import { startTestStack } from "./support";
+import { startTestStack, until } from "./support";
 
 type StartedStack = Awaited<ReturnType<typeof startTestStack>>;
 
@@ -25,16 +25,6 @@ afterAll(async () => {
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(25);
-  }
-}
 
 async function register(prefix: string): Promise<string> {
   const res = await fetch(`${stack.edgeUrl}/auth/register`, {

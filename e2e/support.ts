@@ -20,6 +20,26 @@ export interface Stack {
 
 export const SCREENSHOTS = join(process.cwd(), "test-results", "screenshots");
 
+/**
+ * Polls `probe` every `everyMs` until it returns something other than undefined. A probe that
+ * throws counts as "not yet" (a process that is restarting refuses connections); after
+ * `timeoutMs` it fails naming `what` and the probe's last error.
+ */
+export async function until<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${lastError ? ` (last error: ${String(lastError)})` : ""}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();

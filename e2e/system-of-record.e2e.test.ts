@@ -8,7 +8,7 @@ import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureDevVars } from "../scripts/dev-vars.mjs";
 import { ROOT } from "../scripts/stack.mjs";
-import { startTestStack } from "./support";
+import { startTestStack, until } from "./support";
 
 type StartedStack = Awaited<ReturnType<typeof startTestStack>>;
 type Trade = { tradeId: string; orderId: string; symbol: string; side: string; quantity: string; price: string; fee: string };
@@ -24,16 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.cleanup();
 });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function recordedTrades(userId: string): Promise<Trade[]> {
   const res = await fetch(`${stack.bridgeUrl}/v1/trades?userId=${encodeURIComponent(userId)}&limit=100`, { headers: { authorization: `Bearer ${token}` } });

@@ -106,6 +106,16 @@ describe("createRealtimeClient", () => {
   /** Lets the client's awaited token lookup finish. */
   const settle = () => vi.advanceTimersByTimeAsync(0);
 
+  /** `setup()`, then connected: the token fetched, the socket opened and welcomed (`ws`). */
+  async function connected(overrides: Partial<RealtimeOptions> = {}) {
+    const parts = setup(overrides);
+    parts.client.connect();
+    await settle();
+    const ws = parts.sockets.last();
+    ws.accept();
+    return { ...parts, ws };
+  }
+
   it("opens with the subprotocol and the bearer token, and is open after the welcome", async () => {
     const { client, sockets } = setup();
     expect(client.state).toBe("closed");
@@ -136,11 +146,7 @@ describe("createRealtimeClient", () => {
   });
 
   it("hands valid market updates to onMarket and ignores unknown or broken frames", async () => {
-    const { client, sockets, onMarket, onServerError } = setup();
-    client.connect();
-    await settle();
-    const ws = sockets.last();
-    ws.accept();
+    const { client, onMarket, onServerError, ws } = await connected();
     ws.serverSend({ type: "subscribed", channels: ["ticker:BTCUSDT"] });
     ws.serverSend({ type: "something-new", data: 1 });
     ws.serverSend("{broken");
@@ -271,11 +277,7 @@ describe("createRealtimeClient", () => {
   });
 
   it("sends a ping every 30 s while open", async () => {
-    const { client, sockets } = setup();
-    client.connect();
-    await settle();
-    const ws = sockets.last();
-    ws.accept();
+    const { ws } = await connected();
     await vi.advanceTimersByTimeAsync(29_999);
     expect(ws.frames()).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
@@ -286,11 +288,7 @@ describe("createRealtimeClient", () => {
   });
 
   it("drops a connection that stays silent for two heartbeats and reconnects", async () => {
-    const { client, sockets } = setup();
-    client.connect();
-    await settle();
-    const ws = sockets.last();
-    ws.accept();
+    const { client, sockets, ws } = await connected();
     await vi.advanceTimersByTimeAsync(90_000);
     expect(ws.closedWith?.code).toBe(4000);
     expect(client.state).toBe("reconnecting");
@@ -299,11 +297,7 @@ describe("createRealtimeClient", () => {
   });
 
   it("close() closes the socket and never reconnects", async () => {
-    const { client, sockets } = setup();
-    client.connect();
-    await settle();
-    const ws = sockets.last();
-    ws.accept();
+    const { client, sockets, ws } = await connected();
     client.close();
     expect(client.state).toBe("closed");
     expect(ws.closedWith).toEqual({ code: 1000, reason: "client closed" });
@@ -340,11 +334,7 @@ describe("createRealtimeClient", () => {
   });
 
   it("acknowledges market data every 100 frames", async () => {
-    const { client, sockets } = setup();
-    client.connect();
-    await settle();
-    const ws = sockets.last();
-    ws.accept();
+    const { ws } = await connected();
     for (let n = 1; n <= 250; n++) ws.serverSend({ type: "md", n, sentAt: 1, updates: [tickerUpdate("64000.1")] });
     expect(ws.frames().filter((f) => (f as { type: string }).type === "ack")).toEqual([
       { type: "ack", md: 100 },
@@ -354,11 +344,7 @@ describe("createRealtimeClient", () => {
 
   it("hands private events over once, in order, acknowledges them, and resumes on a gap and after a reconnect", async () => {
     const onEvent = vi.fn();
-    const { client, sockets } = setup({ onEvent, sessionId: "tab-test-0001" });
-    client.connect();
-    await settle();
-    const ws = sockets.last();
-    ws.accept();
+    const { sockets, ws } = await connected({ onEvent, sessionId: "tab-test-0001" });
     const ev = (seq: number) => ({ type: "event", seq, event: { type: "order.filled", ts: 1, payload: { seq } } });
     ws.serverSend(ev(7));
     ws.serverSend(ev(8));

@@ -4,6 +4,9 @@
  * the client sent.
  */
 import type { SocketFactory, SocketLike } from "./client";
+import { signal } from "./signal-fixture";
+
+export { signal };
 
 export class FakeSocket implements SocketLike {
   readyState = 0;
@@ -103,30 +106,7 @@ export function tickerUpdate(price: string, overrides: Record<string, unknown> =
   };
 }
 
-/** A signal as the gateway delivers it on `signals:<SYMBOL>` (core's SignalUpdate plus the channel). */
+/** A signal as the gateway delivers it on `signals:<SYMBOL>` (core's SignalUpdate plus the channel); overrides may be invalid on purpose. */
 export function signalUpdate(overrides: Record<string, unknown> = {}) {
-  const closeTime = 1_700_000_039_999;
-  return {
-    channel: "signals:BTCUSDT",
-    kind: "signal",
-    id: `BTCUSDT:1m:${closeTime}`,
-    symbol: "BTCUSDT",
-    interval: "1m",
-    action: "strong_buy",
-    label: "Strong Buy",
-    confidence: 0.82,
-    score: 0.61,
-    entry: "64000.10",
-    stopLoss: "63850.00",
-    takeProfit: "64300.30",
-    riskReward: 2,
-    reasons: [{ source: "model", name: "signal-mlp-v1", says: "bullish", detail: "P(up in 5 bars) = 0.71" }],
-    modelVersion: "signal-mlp-v1",
-    openTime: closeTime - 59_999,
-    closeTime,
-    timingsMs: { queue: 0.1, total: 2.5 },
-    eventTime: closeTime + 3,
-    bridgeTime: closeTime + 5,
-    ...overrides,
-  };
+  return { channel: "signals:BTCUSDT", ...signal(), ...overrides };
 }

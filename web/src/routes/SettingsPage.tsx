@@ -4,7 +4,7 @@
  */
 import { createResource, createSignal, createUniqueId, onMount, Show, type JSX } from "solid-js";
 import type { RiskSettings } from "@bot-core/core";
-import { describedBy, FieldError } from "../components/FieldError";
+import { TextField } from "../components/TextField";
 import { NotAvailable } from "../components/NotAvailable";
 import { Skeleton } from "../components/Skeleton";
 import { ApiError } from "../lib/api";
@@ -95,21 +95,7 @@ export default function SettingsPage(): JSX.Element {
   }
 
   const numField = (name: "leverage" | "maxOpenPositions" | "riskPerTradePct" | "dailyLossLimitPct", label: string, value: string, hint: string) => (
-    <div class="field">
-      <label for={`${id}-${name}`}>{label}</label>
-      <input
-        id={`${id}-${name}`}
-        name={name}
-        inputmode="decimal"
-        value={value}
-        aria-invalid={errors()[name] ? "true" : undefined}
-        aria-describedby={describedBy(`${id}-${name}-hint`, errors()[name] && `${id}-${name}-error`)}
-      />
-      <p id={`${id}-${name}-hint`} class="hint">
-        {hint}
-      </p>
-      <FieldError id={`${id}-${name}-error`} message={errors()[name]} />
-    </div>
+    <TextField idPrefix={id} name={name} label={label} value={value} hint={hint} error={errors()[name]} />
   );
 
   return (

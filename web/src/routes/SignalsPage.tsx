@@ -8,7 +8,7 @@
 import { createEffect, createResource, createSignal, createUniqueId, For, on, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { Channel } from "@bot-core/core";
 import { SYMBOL_NAMES } from "../lib/instruments";
-import { describedBy, FieldError } from "../components/FieldError";
+import { TextField } from "../components/TextField";
 import { NotAvailable } from "../components/NotAvailable";
 import { Skeleton } from "../components/Skeleton";
 import { ApiError } from "../lib/api";
@@ -19,6 +19,12 @@ import type { SignalFrameUpdate } from "../lib/realtime";
 import { useSession } from "../lib/session";
 
 const signalsChannel = (symbol: string) => `signals:${symbol}` as Channel;
+
+/** The bot form's text fields (the rest of the form is the "enabled" switch). */
+const BOT_FIELDS = [
+  { name: "minConfidence", label: "Confidence threshold", hint: "Signals at or above it become orders. 0.7 to 1." },
+  { name: "quoteAmount", label: "Order size (USDT)", hint: "Empty: sized by your risk per trade at the signal's stop-loss." },
+] as const satisfies ReadonlyArray<{ name: keyof BotFormErrors; label: string; hint: string }>;
 
 /** "42 s", "3 min", "2 h" since `since` (epoch ms). */
 export function ageText(now: number, since: number): string {
@@ -259,38 +265,9 @@ export default function SignalsPage(): JSX.Element {
                       <label class="check">
                         <input type="checkbox" name="enabled" checked={botSymbol().enabled} /> Trade {symbol()} signals automatically
                       </label>
-                      <div class="field">
-                        <label for={`${id}-minConfidence`}>Confidence threshold</label>
-                        <input
-                          id={`${id}-minConfidence`}
-                          name="minConfidence"
-                          inputmode="decimal"
-                          autocomplete="off"
-                          value={botSymbol().minConfidence}
-                          aria-invalid={botErrors().minConfidence ? "true" : undefined}
-                          aria-describedby={describedBy(`${id}-minConfidence-hint`, botErrors().minConfidence && `${id}-minConfidence-error`)}
-                        />
-                        <p id={`${id}-minConfidence-hint`} class="hint">
-                          Signals at or above it become orders. 0.7 to 1.
-                        </p>
-                        <FieldError id={`${id}-minConfidence-error`} message={botErrors().minConfidence} />
-                      </div>
-                      <div class="field">
-                        <label for={`${id}-quoteAmount`}>Order size (USDT)</label>
-                        <input
-                          id={`${id}-quoteAmount`}
-                          name="quoteAmount"
-                          inputmode="decimal"
-                          autocomplete="off"
-                          value={botSymbol().quoteAmount}
-                          aria-invalid={botErrors().quoteAmount ? "true" : undefined}
-                          aria-describedby={describedBy(`${id}-quoteAmount-hint`, botErrors().quoteAmount && `${id}-quoteAmount-error`)}
-                        />
-                        <p id={`${id}-quoteAmount-hint`} class="hint">
-                          Empty: sized by your risk per trade at the signal's stop-loss.
-                        </p>
-                        <FieldError id={`${id}-quoteAmount-error`} message={botErrors().quoteAmount} />
-                      </div>
+                      <For each={BOT_FIELDS}>
+                        {(f) => <TextField idPrefix={id} name={f.name} label={f.label} autocomplete="off" value={botSymbol()[f.name]} hint={f.hint} error={botErrors()[f.name]} />}
+                      </For>
                       <Show when={botStatus()}>
                         {(st) => (
                           <p class={st().ok ? "confirmation" : "alert"} role={st().ok ? "status" : "alert"}>

@@ -6,7 +6,7 @@
 import { createEffect, createSignal, createUniqueId, For, on, onCleanup, onMount, Show, type JSX } from "solid-js";
 import type { PlaceableOrderType } from "@bot-core/core";
 import { ORDER_TYPES, SYMBOL_NAMES, TIME_IN_FORCE } from "../lib/instruments";
-import { describedBy, FieldError } from "../components/FieldError";
+import { TextField } from "../components/TextField";
 import { PriceDisplay } from "../components/PriceDisplay";
 import { ApiError } from "../lib/api";
 import { useLive } from "../lib/live";
@@ -116,27 +116,8 @@ export default function TradePage(_props: PageProps): JSX.Element {
     }
   }
 
-  const field = (name: TicketField, label: string, opts: { hint?: string; inputmode?: "decimal" } = {}) => (
-    <div class="field">
-      <label for={`${id}-${name}`}>{label}</label>
-      <input
-        id={`${id}-${name}`}
-        name={name}
-        type="text"
-        inputmode={opts.inputmode ?? "decimal"}
-        autocomplete="off"
-        value={values()[name]}
-        aria-invalid={errors()[name] ? "true" : undefined}
-        aria-describedby={describedBy(errors()[name] && `${id}-${name}-error`, opts.hint && `${id}-${name}-hint`)}
-        onInput={(e) => set(name, e.currentTarget.value)}
-      />
-      <Show when={opts.hint}>
-        <p id={`${id}-${name}-hint`} class="hint">
-          {opts.hint}
-        </p>
-      </Show>
-      <FieldError id={`${id}-${name}-error`} message={errors()[name]} />
-    </div>
+  const field = (name: TicketField, label: string, opts: { hint?: string } = {}) => (
+    <TextField idPrefix={id} name={name} label={label} autocomplete="off" value={values()[name]} hint={opts.hint} error={errors()[name]} onInput={(v) => set(name, v)} />
   );
 
   return (

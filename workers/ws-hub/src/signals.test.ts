@@ -4,36 +4,15 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { signalIdOf, type SignalUpdate } from "@bot-core/core";
+import type { SignalUpdate } from "@bot-core/core";
+import { signal as testSignal } from "@bot-core/realtime-client/signal-fixture";
 import { bridgeToken, call, openSocket, register, type TestSocket } from "../../api/test/helpers";
 
 const isType = (type: string) => (f: Record<string, unknown>) => f.type === type;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function signal(symbol: string, closeTime: number, over: Partial<SignalUpdate> = {}): SignalUpdate {
-  return {
-    kind: "signal",
-    id: signalIdOf(symbol, "1m", closeTime),
-    symbol,
-    interval: "1m",
-    action: "strong_buy",
-    label: "Strong Buy",
-    confidence: 0.82,
-    score: 0.61,
-    entry: "64000.10",
-    stopLoss: "63850.00",
-    takeProfit: "64300.30",
-    riskReward: 2,
-    reasons: [{ source: "model", name: "signal-mlp-v1", says: "bullish", detail: "P(up in 5 bars) = 0.71" }],
-    modelVersion: "signal-mlp-v1",
-    openTime: closeTime - 59_999,
-    closeTime,
-    timingsMs: { queue: 0.1, total: 2.5 },
-    eventTime: closeTime + 3,
-    bridgeTime: Date.now(),
-    ...over,
-  };
-}
+/** The realtime client's test signal, stamped by the bridge now. */
+const signal = (symbol: string, closeTime: number, over: Partial<SignalUpdate> = {}): SignalUpdate => testSignal(symbol, closeTime, { bridgeTime: Date.now(), ...over });
 
 async function connectBridge(): Promise<TestSocket> {
   const { res, socket } = await openSocket("/bridge/ws", [], { authorization: `Bearer ${bridgeToken()}` });

@@ -7,8 +7,8 @@ import { Signal, type AnalysisKline } from "@bot-core/analysis";
 import { randomWalkCandles } from "@bot-core/analysis/testing";
 import { createAdaptorServer } from "@hono/node-server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createApp } from "../http";
 import { createLogger } from "../log";
+import { routesApp } from "../testing/routes-app";
 import { KlineFeed } from "./kline-feed";
 import { defaultModelPath } from "./model";
 import { WorkerPool } from "./pool";
@@ -18,20 +18,13 @@ const TOKEN = "analysis-test-token-0123456789";
 const NOW = Date.UTC(2024, 4, 1, 12, 0, 30);
 let pool: WorkerPool;
 let service: AnalysisService;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof routesApp>;
 
 beforeAll(async () => {
   pool = new WorkerPool({ size: 2, modelPath: defaultModelPath() });
   await pool.start();
   service = new AnalysisService({ pool, feed: new KlineFeed({ seed: 42, now: () => NOW, capacity: 500 }) });
-  app = createApp({
-    startedAt: NOW,
-    now: () => NOW,
-    source: { kind: "simulator", symbols: [], updatesPerSec: 0 },
-    edge: () => ({ connected: false, lastSentAt: null, batchesSent: 0, updatesSent: 0, reconnects: 0, pending: 0, droppedClosedKlines: 0 }),
-    log: createLogger({ write: () => {} }),
-    analysis: { service, token: TOKEN },
-  });
+  app = routesApp({ log: createLogger({ write: () => {} }), analysis: { service, token: TOKEN } });
 });
 afterAll(async () => {
   await pool.close();
@@ -150,14 +143,7 @@ describe("overload", () => {
     await small.start();
     const svc = new AnalysisService({ pool: small, feed: new KlineFeed({ seed: 1, now: () => NOW, capacity: 200 }) });
     const server = createAdaptorServer({
-      fetch: createApp({
-        startedAt: NOW,
-        now: () => NOW,
-        source: { kind: "simulator", symbols: [], updatesPerSec: 0 },
-        edge: () => ({ connected: false, lastSentAt: null, batchesSent: 0, updatesSent: 0, reconnects: 0, pending: 0, droppedClosedKlines: 0 }),
-        log: createLogger({ write: () => {} }),
-        analysis: { service: svc, token: TOKEN },
-      }).fetch,
+      fetch: routesApp({ log: createLogger({ write: () => {} }), analysis: { service: svc, token: TOKEN } }).fetch,
     });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -6,9 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../http";
 import { loadConfig } from "../config";
 import { createLogger } from "../log";
+import { routesApp } from "../testing/routes-app";
 import { startLiveTrading, type LiveTrading } from "./live";
 import { KEYS_FILE_NAME } from "./sqlite-key-store";
 
@@ -20,18 +20,11 @@ const API_SECRET = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fA
 let dir: string;
 let lines: string[];
 let live: LiveTrading;
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof routesApp>;
 
 async function start(secret: string | undefined) {
   live = await startLiveTrading({ dataDir: dir, bridgeToken: TOKEN, exchangeKeysSecret: secret, exchangeKeysVersion: 1, edgeUrl: "http://127.0.0.1:9", binance: loadConfig({ BRIDGE_TOKEN: TOKEN }).binance }, { log: createLogger({ level: "debug", write: (l) => lines.push(l) }) });
-  app = createApp({
-    startedAt: 0,
-    now: () => 1000,
-    source: { kind: "simulator", symbols: ["BTCUSDT"], updatesPerSec: 40 },
-    edge: () => ({ connected: false, lastSentAt: null, batchesSent: 0, updatesSent: 0, reconnects: 0, pending: 0, droppedClosedKlines: 0 }),
-    log: createLogger({ level: "debug", write: (l) => lines.push(l) }),
-    exchange: live.routes,
-  });
+  app = routesApp({ log: createLogger({ level: "debug", write: (l) => lines.push(l) }), exchange: live.routes });
 }
 
 beforeEach(() => {

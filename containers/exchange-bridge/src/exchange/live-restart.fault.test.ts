@@ -14,69 +14,34 @@
  * it accepts (the real edge applies each trade id once anyway — see the e2e test; here the bridge
  * itself must not send a fill twice).
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { killBridges, spawnBridge, type BridgeProcess } from "../testing/bridge-process";
+import { startExecutionsEdge, type ExecutionsEdge } from "../testing/executions-edge";
 import { startFakeBinance, type FakeBinance } from "../testing/fake-binance";
-import type { ExecutionReport } from "./execution-reports";
+import { LIVE_ACCOUNT as ACCOUNT } from "./testing/live-bridge";
 import { exchangeInfoWithVenueRules } from "./testing/venue-info";
 
-const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const TOKEN = "live-restart-token-0123456789abcdef";
-const ACCOUNT = { apiKey: "fakeUserApiKey0123456789abcdefXYZ9", secret: "fakeUserSecret0123456789abcdef0123" };
 const USER = "user-live-fault";
 const ORDER_ID = "fault-order-0001";
-
-interface BridgeProcess {
-  readonly child: ChildProcess;
-  readonly url: Promise<string>;
-  readonly exit: Promise<number | null>;
-  readonly lines: string[];
-}
 
 const dataDir = mkdtempSync(path.join(tmpdir(), "live-restart-fault-"));
 const processes: BridgeProcess[] = [];
 let fake: FakeBinance | undefined;
-let edge: Server | undefined;
+let edge: ExecutionsEdge | undefined;
 
 afterAll(async () => {
-  for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+  killBridges(processes);
   await fake?.close();
-  await new Promise((r) => (edge ? edge.close(r) : r(undefined)));
+  await edge?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 function startBridgeProcess(env: Record<string, string>): BridgeProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PACKAGE_DIR,
-    env: { PATH: process.env.PATH ?? "", BRIDGE_TOKEN: TOKEN, PORT: "0", DATA_DIR: dataDir, SIM_UPDATES_PER_SEC: "20", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: string[] = [];
-  let buffered = "";
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        lines.push(line);
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg === "http server listening") resolve(`http://127.0.0.1:${parsed.port}`);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`bridge exited (${code}) before listening:\n${lines.join("\n")}`)));
-  });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => lines.push(`stderr: ${chunk}`));
-  url.catch(() => {});
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const p = { child, url, exit, lines };
+  const p = spawnBridge({ BRIDGE_TOKEN: TOKEN, PORT: "0", DATA_DIR: dataDir, SIM_UPDATES_PER_SEC: "20", LOG_LEVEL: "info", ...env });
   processes.push(p);
   return p;
 }
@@ -93,25 +58,11 @@ describe("live execution reports across a bridge SIGKILL", () => {
   it("delivers a fill queued before the kill and a fill made while the bridge was dead, each exactly once", async () => {
     fake = await startFakeBinance({ accounts: [ACCOUNT], exchangeInfo: exchangeInfoWithVenueRules() });
     let accepting = false;
-    const refused: ExecutionReport[] = [];
-    const accepted: ExecutionReport[] = [];
-    edge = createServer((req, res) => {
-      let text = "";
-      req.on("data", (d) => (text += d));
-      req.on("end", () => {
-        if (req.url !== "/bridge/executions" || req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(404).end();
-        const reports = (JSON.parse(text) as { reports: ExecutionReport[] }).reports;
-        if (!accepting) {
-          refused.push(...reports);
-          return void res.writeHead(503, { "content-type": "application/json" }).end('{"error":{"code":"unavailable","message":"edge down"}}');
-        }
-        accepted.push(...reports);
-        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ applied: reports.length, duplicates: 0, unknown: 0 }));
-      });
-    });
-    await new Promise<void>((r) => edge!.listen(0, "127.0.0.1", r));
+    edge = await startExecutionsEdge({ token: TOKEN, refuse: () => !accepting });
+    const refused = () => edge!.refused.flat();
+    const accepted = () => edge!.reports();
     const env = {
-      EDGE_URL: `http://127.0.0.1:${(edge.address() as AddressInfo).port}`,
+      EDGE_URL: edge.url,
       EXCHANGE_KEYS_SECRET: "exchange-keys-secret-0123456789abcdef",
       BINANCE_REST_URL: fake.url,
       BINANCE_WS_URL: fake.wsUrl,
@@ -134,7 +85,7 @@ describe("live execution reports across a bridge SIGKILL", () => {
     // Fill 1: the bridge hears it and tries to report it; the edge refuses, so it waits on disk.
     fake.fill(venueOrderId, "0.004");
     const trade1 = String(fake.trades[0]!.id);
-    await waitUntil(() => refused.some((r) => r.fill?.tradeId === trade1), "fill 1 offered to the (refusing) edge");
+    await waitUntil(() => refused().some((r) => r.fill?.tradeId === trade1), "fill 1 offered to the (refusing) edge");
     bridge.child.kill("SIGKILL");
     expect(await bridge.exit).toBeNull();
     expect(bridge.child.signalCode).toBe("SIGKILL");
@@ -142,17 +93,17 @@ describe("live execution reports across a bridge SIGKILL", () => {
     // Fill 2 while the bridge is dead: no stream carries it.
     fake.fill(venueOrderId, "0.006");
     const trade2 = String(fake.trades[1]!.id);
-    expect(accepted).toEqual([]);
+    expect(accepted()).toEqual([]);
 
     accepting = true;
     bridge = startBridgeProcess(env);
     await bridge.url;
-    await waitUntil(() => accepted.some((r) => r.executionType === "RECONCILED" && r.status === "FILLED"), "the reconciled FILLED status");
+    await waitUntil(() => accepted().some((r) => r.executionType === "RECONCILED" && r.status === "FILLED"), "the reconciled FILLED status");
     await new Promise((r) => setTimeout(r, 1000)); // anything sent twice would arrive by now
 
-    const fills = accepted.filter((r) => r.fill).map((r) => r.fill!.tradeId);
+    const fills = accepted().filter((r) => r.fill).map((r) => r.fill!.tradeId);
     expect(fills).toEqual([trade1, trade2]);
-    expect(accepted.filter((r) => r.fill).map((r) => [r.clientOrderId, r.fill!.quantity])).toEqual([
+    expect(accepted().filter((r) => r.fill).map((r) => [r.clientOrderId, r.fill!.quantity])).toEqual([
       [ORDER_ID, "0.004"],
       [ORDER_ID, "0.006"],
     ]);
@@ -164,6 +115,6 @@ describe("live execution reports across a bridge SIGKILL", () => {
     const all = processes.flatMap((p) => p.lines);
     expect(all.filter((l) => l.startsWith("stderr:"))).toEqual([]);
     expect(all.join("\n")).not.toContain(ACCOUNT.secret);
-    console.log(`live restart fault test: fill ${trade1} refused ${refused.filter((r) => r.fill?.tradeId === trade1).length}x before the SIGKILL, fill ${trade2} made while the bridge was dead; after the restart the edge received ${accepted.length} reports, each fill once`);
+    console.log(`live restart fault test: fill ${trade1} refused ${refused().filter((r) => r.fill?.tradeId === trade1).length}x before the SIGKILL, fill ${trade2} made while the bridge was dead; after the restart the edge received ${accepted().length} reports, each fill once`);
   }, 60_000);
 });

@@ -1,79 +1,29 @@
 /**
  * Live orders through the bridge against the fake Binance on 127.0.0.1 (it stands in for
  * Binance's network, the one thing that cannot run here). Execution reports go to a real HTTP
- * receiver on 127.0.0.1 in place of the edge. Nothing else is mocked.
+ * receiver on 127.0.0.1 in place of the edge. Nothing else is mocked (setup: testing/live-bridge.ts).
  */
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { loadConfig } from "../config";
-import { createApp } from "../http";
 import { createLogger } from "../log";
-import { startFakeBinance, type FakeBinance } from "../testing/fake-binance";
-import type { ExecutionReport } from "./execution-reports";
-import { startLiveTrading, type LiveTrading } from "./live";
-import { exchangeInfoWithVenueRules, VENUE_BTCUSDT } from "./testing/venue-info";
+import { LIVE_ACCOUNT as ACCOUNT, startLiveBridge, type LiveBridge } from "./testing/live-bridge";
+import { VENUE_BTCUSDT } from "./testing/venue-info";
 
 const TOKEN = "order-routes-token-0123456789";
-const ACCOUNT = { apiKey: "fakeUserApiKey0123456789abcdefXYZ9", secret: "fakeUserSecret0123456789abcdef0123" };
 const USER = "user-live-1";
 
-let dir: string;
-let fake: FakeBinance;
-let receiver: Server;
-let received: ExecutionReport[];
+let bridge: LiveBridge;
+let fake: LiveBridge["fake"];
+let app: LiveBridge["app"];
+let json: LiveBridge["headers"];
 let lines: string[];
-let live: LiveTrading;
-let app: ReturnType<typeof createApp>;
 
 beforeEach(async () => {
-  dir = mkdtempSync(path.join(tmpdir(), "order-routes-"));
-  fake = await startFakeBinance({ accounts: [ACCOUNT], exchangeInfo: exchangeInfoWithVenueRules() });
-  fake.setPrice("BTCUSDT", "60000");
-  received = [];
-  receiver = createServer((req, res) => {
-    let text = "";
-    req.on("data", (d) => (text += d));
-    req.on("end", () => {
-      if (req.url === "/bridge/executions" && req.headers.authorization === `Bearer ${TOKEN}`) received.push(...(JSON.parse(text) as { reports: ExecutionReport[] }).reports);
-      res.writeHead(200, { "content-type": "application/json" }).end("{}");
-    });
-  });
-  await new Promise<void>((r) => receiver.listen(0, "127.0.0.1", r));
-  const config = loadConfig({
-    BRIDGE_TOKEN: TOKEN,
-    EXCHANGE_KEYS_SECRET: "exchange-keys-secret-0123456789abcdef",
-    EDGE_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`,
-    DATA_DIR: dir,
-    BINANCE_REST_URL: fake.url,
-    BINANCE_WS_URL: fake.wsUrl,
-    BINANCE_RECV_WINDOW: "500",
-  });
   lines = [];
-  const log = createLogger({ level: "debug", write: (l) => lines.push(l) });
-  live = await startLiveTrading(config, { log });
-  app = createApp({
-    startedAt: 0,
-    now: () => 1000,
-    source: { kind: "simulator", symbols: ["BTCUSDT"], updatesPerSec: 40 },
-    edge: () => ({ connected: false, lastSentAt: null, batchesSent: 0, updatesSent: 0, reconnects: 0, pending: 0, droppedClosedKlines: 0 }),
-    log,
-    exchange: live.routes,
-  });
-  const put = await app.request("/v1/exchange/keys", { method: "PUT", headers: json, body: JSON.stringify({ userId: USER, venue: "binance-spot", apiKey: ACCOUNT.apiKey, apiSecret: ACCOUNT.secret }) });
-  expect(put.status).toBe(200);
+  bridge = await startLiveBridge({ token: TOKEN, userId: USER, log: createLogger({ level: "debug", write: (l) => lines.push(l) }) });
+  ({ fake, app, headers: json } = bridge);
 });
-afterEach(async () => {
-  await live.close();
-  await fake.close();
-  await new Promise((r) => receiver.close(r));
-  rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => bridge.close());
 
-const json = { authorization: `Bearer ${TOKEN}`, "content-type": "application/json" };
 const place = (order: Record<string, unknown>, attempt = 0, userId = USER) =>
   app.request("/v1/orders", { method: "POST", headers: json, body: JSON.stringify({ userId, venue: "binance-spot", attempt, order }) });
 
@@ -99,7 +49,7 @@ describe("POST /v1/orders", () => {
     fake.fill(Number(order.orderId), "0.004");
     fake.fill(Number(order.orderId), "0.006");
     const trades = await until(() => {
-      const t = received.filter((r) => r.fill);
+      const t = bridge.edge.reports().filter((r) => r.fill);
       return t.length === 2 ? t : undefined;
     });
     expect(trades.map((t) => [t.status, t.fill!.quantity, t.executedQty])).toEqual([

@@ -43,15 +43,13 @@ interface RecordDoc extends Document {
 import {
   ANALYSIS_TTL_MS,
   decodeCursor,
-  encodeCursor,
   epochMs,
   MARKET_DATA_TTL_MS,
   MAX_PAGE_LIMIT,
-  newestPerRecord,
   pageLimit,
+  pageOfTrades,
   positionStatus,
   RecordConflictError,
-  RecordQueryError,
   type AnalysisRecord,
   type KlineQuery,
   type KlineRecord,
@@ -61,6 +59,7 @@ import {
   type RecordCounts,
   type RecordStore,
   type StoredRecord,
+  userBatch,
 } from "./record-store";
 
 export const DEFAULT_MONGODB_DATABASE = "bot_core";
@@ -172,13 +171,10 @@ export class MongoRecordStore implements RecordStore {
   }
 
   async applyOutbox(userId: string, records: readonly OutboxRecord[]): Promise<OutboxWriteResult> {
-    for (const r of records) {
-      if (r.payload.userId !== userId) throw new RecordQueryError(`record ${r.kind} ${r.recordId} belongs to another user than the batch`);
-    }
-    const { records: kept, superseded } = newestPerRecord(records);
+    const batch = userBatch(userId, records);
     const recordedAt = new Date(this.now());
     const byCollection = new Map<OutboxCollection, OutboxRecord[]>();
-    for (const r of kept) {
+    for (const r of batch.records) {
       const name = COLLECTION_OF[r.kind];
       byCollection.set(name, [...(byCollection.get(name) ?? []), r]);
     }
@@ -202,8 +198,7 @@ export class MongoRecordStore implements RecordStore {
         return stored;
       }),
     );
-    const stored = results.reduce((a, b) => a + b, 0);
-    return { stored, duplicates: superseded + kept.length - stored };
+    return batch.result(results.reduce((a, b) => a + b, 0));
   }
 
   /** A trade/order id whose upsert hit the unique key may be another user's: that is a conflict, not a duplicate. */
@@ -220,8 +215,7 @@ export class MongoRecordStore implements RecordStore {
       kind === "position" ? { user_id: userId, symbol: recordId } : kind === "balance" ? { user_id: userId, asset: recordId } : { _id: recordId, user_id: userId };
     const doc = await this.outbox[COLLECTION_OF[kind]].findOne(filter);
     if (!doc) return null;
-    const payload = kind === "trade" ? read.trade(doc) : kind === "order" ? read.order(doc) : kind === "position" ? read.position(doc) : read.balance(doc);
-    return { kind, outboxId: Number(doc.outbox_id), payload } as StoredRecord<K>;
+    return { kind, outboxId: Number(doc.outbox_id), payload: readDocument.payload(kind, doc) };
   }
 
   async countRecords(): Promise<RecordCounts> {
@@ -254,24 +248,22 @@ export class MongoRecordStore implements RecordStore {
       .sort({ entry_time: -1, _id: -1 })
       .limit(limit + 1)
       .toArray();
-    const items = docs.slice(0, limit).map(read.trade);
-    const last = items.at(-1);
-    return { items, nextCursor: docs.length > limit && last ? encodeCursor({ time: epochMs(last.time), tradeId: last.tradeId }) : null };
+    return pageOfTrades(docs, limit, readDocument.trade);
   }
 
   async ordersByUser(userId: string): Promise<OrderRecordPayload[]> {
     const docs = await this.outbox.orders.find({ user_id: userId }).sort({ created_at: -1, _id: -1 }).limit(MAX_PAGE_LIMIT).toArray();
-    return docs.map(read.order);
+    return docs.map(readDocument.order);
   }
 
   async positionsByUser(userId: string): Promise<PositionRecordPayload[]> {
     const docs = await this.outbox.positions.find({ user_id: userId, status: "open" }).sort({ symbol: 1 }).toArray();
-    return docs.map(read.position);
+    return docs.map(readDocument.position);
   }
 
   async balancesByUser(userId: string): Promise<BalanceRecordPayload[]> {
     const docs = await this.outbox.balances.find({ user_id: userId }).sort({ asset: 1 }).toArray();
-    return docs.map(read.balance);
+    return docs.map(readDocument.balance);
   }
 
   async upsertKlines(klines: readonly KlineRecord[]): Promise<number> {
@@ -308,17 +300,7 @@ export class MongoRecordStore implements RecordStore {
       .sort({ timestamp: -1 })
       .limit(pageLimit(query.limit))
       .toArray();
-    return docs.reverse().map((d) => ({
-      symbol: String(d.symbol),
-      interval: d.interval as KlineInterval,
-      openTime: (d.timestamp as Date).getTime(),
-      closeTime: (d.close_time as Date).getTime(),
-      open: String(d.open),
-      high: String(d.high),
-      low: String(d.low),
-      close: String(d.close),
-      volume: String(d.volume),
-    }));
+    return docs.reverse().map(readDocument.kline);
   }
 
   async saveAnalysis(a: AnalysisRecord): Promise<void> {
@@ -335,14 +317,7 @@ export class MongoRecordStore implements RecordStore {
       { symbol, user_id: userId, timestamp: { $gte: new Date(this.now() - ANALYSIS_TTL_MS) } },
       { sort: { timestamp: -1 } },
     );
-    if (!doc) return null;
-    return {
-      analysisId: String(doc._id),
-      symbol: String(doc.symbol),
-      userId: doc.user_id === null || doc.user_id === undefined ? null : String(doc.user_id),
-      timestamp: (doc.timestamp as Date).getTime(),
-      result: doc.result as Record<string, unknown>,
-    };
+    return doc ? readDocument.analysis(doc) : null;
   }
 
   /** The TTL indexes delete on their own (once a minute); this removes what is already due now. */
@@ -428,4 +403,5 @@ function versionedUpsert(r: OutboxRecord, recordedAt: Date): AnyBulkWriteOperati
   }
 }
 
-const read = payloadReader({ idOf: (d) => d._id, time: (d) => (d as Date).toISOString() });
+/** Stored MongoDB documents back into records. */
+export const readDocument = payloadReader({ idOf: (d) => d._id, epochMs: (d) => (d as Date).getTime() });

@@ -11,18 +11,16 @@
  * "stored but not acknowledged" path is exercised on every run, not only when the kill happens
  * to land between the commit and the response.
  */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import type { OutboxAck, OutboxRecord } from "@bot-core/core";
 import { afterAll, describe, expect, it } from "vitest";
 import { newestPerRecord } from "./record-store";
 import { SQLITE_FILE_NAME, SqliteRecordStore } from "./sqlite-store";
+import { killBridges, spawnBridge, type BridgeProcess } from "../testing/bridge-process";
 import { outboxRows } from "./testing/fixtures";
 
-const PACKAGE_DIR = fileURLToPath(new URL("../..", import.meta.url));
 const TOKEN = "fault-test-token-0123456789abcdef";
 const USERS = ["u-fault-1", "u-fault-2", "u-fault-3", "u-fault-4"];
 /** Outbox rows per user (a fill row holds 4 records, an order row 1: about 3 records per row). */
@@ -31,56 +29,17 @@ const ROWS_PER_USER = 400;
 const BATCH = 40;
 const DROP_EVERY_NTH_ACK = 7;
 
-interface BridgeProcess {
-  readonly child: ChildProcess;
-  readonly url: Promise<string>;
-  readonly exit: Promise<number | null>;
-  readonly lines: string[];
-}
-
 const dataDir = mkdtempSync(path.join(tmpdir(), "outbox-drain-fault-"));
 const processes: BridgeProcess[] = [];
 
 afterAll(() => {
-  for (const p of processes) if (p.child.exitCode === null && p.child.signalCode === null) p.child.kill("SIGKILL");
+  killBridges(processes);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 function startBridgeProcess(): BridgeProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
-    cwd: PACKAGE_DIR,
-    env: {
-      PATH: process.env.PATH ?? "",
-      BRIDGE_TOKEN: TOKEN,
-      PORT: "0",
-      DATA_DIR: dataDir,
-      // No edge in this test: the market link retries against a closed port in the background.
-      EDGE_URL: "http://127.0.0.1:9",
-      SIM_UPDATES_PER_SEC: "20",
-      LOG_LEVEL: "info",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  const lines: string[] = [];
-  let buffered = "";
-  const url = new Promise<string>((resolve, reject) => {
-    child.stdout!.setEncoding("utf8").on("data", (chunk: string) => {
-      buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf("\n")) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        lines.push(line);
-        const parsed = JSON.parse(line) as { msg?: string; port?: number };
-        if (parsed.msg === "http server listening") resolve(`http://127.0.0.1:${parsed.port}`);
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`bridge exited (${code}) before listening:\n${lines.join("\n")}`)));
-  });
-  child.stderr!.setEncoding("utf8").on("data", (chunk: string) => lines.push(`stderr: ${chunk}`));
-  url.catch(() => {});
-  const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  const p = { child, url, exit, lines };
+  // No edge in this test: the market link retries against a closed port in the background.
+  const p = spawnBridge({ BRIDGE_TOKEN: TOKEN, PORT: "0", DATA_DIR: dataDir, EDGE_URL: "http://127.0.0.1:9", SIM_UPDATES_PER_SEC: "20", LOG_LEVEL: "info" });
   processes.push(p);
   return p;
 }

@@ -1,14 +1,16 @@
 /**
- * Stored rows back into the outbox payloads they came from. Both stores keep the same snake_case
- * columns (the spec's MongoDB field names); they differ only in where a trade's or an order's id
- * lives (`_id` in MongoDB, `trade_id`/`order_id` in SQLite) and how a time is stored (a Date in
- * MongoDB, epoch ms in SQLite).
+ * Stored rows back into the records they came from: the outbox payloads, candles and analyses.
+ * Both stores keep the same snake_case columns (the spec's MongoDB field names); they differ only
+ * in where a trade's, order's or analysis's id lives (`_id` in MongoDB, `trade_id`/`order_id`/
+ * `analysis_id` in SQLite) and how a time is stored (a Date in MongoDB, epoch ms in SQLite).
+ * An analysis's `result` must be an object already (SQLite parses its JSON text first).
  *
  * @example
- * const read = payloadReader({ idOf: (row) => row._id, time: (v) => (v as Date).toISOString() });
+ * const read = payloadReader({ idOf: (row) => row._id, epochMs: (v) => (v as Date).getTime() });
  * read.trade(doc); // TradeRecordPayload
  */
-import type { BalanceRecordPayload, OrderRecordPayload, PositionRecordPayload, TradeRecordPayload } from "@bot-core/core";
+import type { BalanceRecordPayload, KlineInterval, OrderRecordPayload, OutboxRecordKind, PositionRecordPayload, TradeRecordPayload } from "@bot-core/core";
+import { isoFromMs, type AnalysisRecord, type KlineRecord, type RecordPayload } from "./record-store";
 
 type Fields = Readonly<Record<string, unknown>>;
 
@@ -17,13 +19,26 @@ export interface PayloadReader {
   order(row: Fields): OrderRecordPayload;
   position(row: Fields): PositionRecordPayload;
   balance(row: Fields): BalanceRecordPayload;
+  /** The payload of an outbox record of `kind`. */
+  payload<K extends OutboxRecordKind>(kind: K, row: Fields): RecordPayload<K>;
+  kline(row: Fields): KlineRecord;
+  analysis(row: Fields): AnalysisRecord;
+}
+
+export interface StoredForm {
+  /** The id of a trade, order or analysis row. */
+  idOf(row: Fields, kind: "trade" | "order" | "analysis"): unknown;
+  /** Epoch ms of a stored time. */
+  epochMs(stored: unknown): number;
 }
 
 const textOrNull = (v: unknown) => (v === null || v === undefined ? null : String(v));
 
-export function payloadReader(store: { idOf: (row: Fields, kind: "trade" | "order") => unknown; time: (stored: unknown) => string }): PayloadReader {
-  const { idOf, time } = store;
-  return {
+export function payloadReader(store: StoredForm): PayloadReader {
+  const { idOf, epochMs } = store;
+  const time = (stored: unknown) => isoFromMs(epochMs(stored));
+  const reader: PayloadReader = {
+    payload: (kind, row) => reader[kind](row) as RecordPayload<typeof kind>,
     trade: (r) => ({
       tradeId: String(idOf(r, "trade")),
       orderId: String(r.order_id),
@@ -70,5 +85,24 @@ export function payloadReader(store: { idOf: (row: Fields, kind: "trade" | "orde
       feesPaid: String(r.fees_paid),
       updatedAt: time(r.updated_at),
     }),
+    kline: (r) => ({
+      symbol: String(r.symbol),
+      interval: r.interval as KlineInterval,
+      openTime: epochMs(r.timestamp),
+      closeTime: epochMs(r.close_time),
+      open: String(r.open),
+      high: String(r.high),
+      low: String(r.low),
+      close: String(r.close),
+      volume: String(r.volume),
+    }),
+    analysis: (r) => ({
+      analysisId: String(idOf(r, "analysis")),
+      symbol: String(r.symbol),
+      userId: textOrNull(r.user_id),
+      timestamp: epochMs(r.timestamp),
+      result: r.result as Record<string, unknown>,
+    }),
   };
+  return reader;
 }

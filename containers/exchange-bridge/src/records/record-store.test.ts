@@ -1,5 +1,6 @@
+import type { TradeRecordPayload } from "@bot-core/core";
 import { describe, expect, it } from "vitest";
-import { decodeCursor, encodeCursor, isoFromMs, newestPerRecord, pageLimit, RecordQueryError } from "./record-store";
+import { decodeCursor, encodeCursor, isoFromMs, newestPerRecord, pageLimit, pageOfTrades, RecordQueryError, userBatch } from "./record-store";
 import { balanceRecord, tradeRecord } from "./testing/fixtures";
 
 describe("isoFromMs", () => {
@@ -42,5 +43,26 @@ describe("newestPerRecord", () => {
     const { records: kept, superseded } = newestPerRecord(records);
     expect(kept.map((r) => r.outboxId)).toEqual([2, 9]);
     expect(superseded).toBe(2);
+  });
+});
+
+describe("userBatch", () => {
+  it("refuses a record of another user, and counts superseded and unwritten records as duplicates", () => {
+    expect(() => userBatch("u", [tradeRecord({ userId: "u", outboxId: 1 }), tradeRecord({ userId: "v", outboxId: 2 })])).toThrow(RecordQueryError);
+    const batch = userBatch("u", [balanceRecord({ userId: "u", outboxId: 5 }), tradeRecord({ userId: "u", outboxId: 2 }), balanceRecord({ userId: "u", outboxId: 9 })]);
+    expect(batch.records.map((r) => r.outboxId)).toEqual([2, 9]);
+    expect(batch.result(2)).toEqual({ stored: 2, duplicates: 1 });
+    expect(batch.result(0)).toEqual({ stored: 0, duplicates: 3 });
+  });
+});
+
+describe("pageOfTrades", () => {
+  const rows = [3, 2, 1].map((i) => tradeRecord({ userId: "u", outboxId: i }).payload as TradeRecordPayload);
+  it("shows `limit` rows and a cursor at the last one only when an extra row came back", () => {
+    const page = pageOfTrades(rows, 2, (p) => p);
+    expect(page.items.map((t) => t.tradeId)).toEqual(["u-t3", "u-t2"]);
+    expect(decodeCursor(page.nextCursor!)).toEqual({ time: Date.parse(rows[1]!.time), tradeId: "u-t2" });
+    expect(pageOfTrades(rows, 3, (p) => p)).toEqual({ items: rows, nextCursor: null });
+    expect(pageOfTrades([], 3, (p) => p)).toEqual({ items: [], nextCursor: null });
   });
 });

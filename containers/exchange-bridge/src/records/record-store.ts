@@ -178,6 +178,29 @@ export function newestPerRecord(records: readonly OutboxRecord[]): { records: Ou
   return { records: kept, superseded: records.length - kept.length };
 }
 
+/**
+ * One user's outbox batch as either store writes it: every record must be that user's (else
+ * RecordQueryError), only the newest version of each identity is written (newestPerRecord), and
+ * `result(stored)` counts everything not written as a duplicate.
+ */
+export function userBatch(userId: string, records: readonly OutboxRecord[]): { records: OutboxRecord[]; result(stored: number): OutboxWriteResult } {
+  for (const r of records) {
+    if (r.payload.userId !== userId) throw new RecordQueryError(`record ${r.kind} ${r.recordId} belongs to another user than the batch`);
+  }
+  const { records: kept, superseded } = newestPerRecord(records);
+  return { records: kept, result: (stored) => ({ stored, duplicates: superseded + kept.length - stored }) };
+}
+
+/**
+ * A page of trades from the rows a store fetched newest first, `limit + 1` at most: the extra row
+ * only tells that an older page exists, whose cursor is the last item shown.
+ */
+export function pageOfTrades<Row>(rows: readonly Row[], limit: number, read: (row: Row) => TradeRecordPayload): Page<TradeRecordPayload> {
+  const items = rows.slice(0, limit).map((row) => read(row));
+  const last = items.at(-1);
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor({ time: epochMs(last.time), tradeId: last.tradeId }) : null };
+}
+
 /** Epoch ms of an ISO date-time the schema already checked. */
 export function epochMs(iso: string): number {
   const ms = Date.parse(iso);

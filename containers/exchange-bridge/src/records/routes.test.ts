@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { OutboxRecord } from "@bot-core/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createApp } from "../http";
 import { createLogger } from "../log";
+import { routesApp } from "../testing/routes-app";
 import { SqliteRecordStore } from "./sqlite-store";
 import { recordRoutes } from "./routes";
 import { mixedStream, positionRecord, tradeRecord } from "./testing/fixtures";
@@ -16,21 +16,14 @@ const USER = "user-1";
 let dir: string;
 let store: SqliteRecordStore;
 let lines: string[];
-let app: ReturnType<typeof createApp>;
+let app: ReturnType<typeof routesApp>;
 
 beforeEach(() => {
   dir = mkdtempSync(path.join(tmpdir(), "records-routes-"));
   store = SqliteRecordStore.open(path.join(dir, "records.sqlite"));
   lines = [];
   const log = createLogger({ level: "debug", write: (l) => lines.push(l), redact: [TOKEN] });
-  app = createApp({
-    startedAt: 0,
-    now: () => 1000,
-    source: { kind: "simulator", symbols: ["BTCUSDT"], updatesPerSec: 40 },
-    edge: () => ({ connected: false, lastSentAt: null, batchesSent: 0, updatesSent: 0, reconnects: 0, pending: 0, droppedClosedKlines: 0 }),
-    log,
-    records: recordRoutes({ store, token: TOKEN, log }),
-  });
+  app = routesApp({ log, records: recordRoutes({ store, token: TOKEN, log }) });
 });
 afterEach(async () => {
   await store.close();

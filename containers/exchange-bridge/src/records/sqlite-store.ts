@@ -24,16 +24,13 @@ import { openSqlite, transaction, type DatabaseSync, type SqliteOptions, type St
 import {
   ANALYSIS_TTL_MS,
   decodeCursor,
-  encodeCursor,
   epochMs,
-  isoFromMs,
   MARKET_DATA_TTL_MS,
   MAX_PAGE_LIMIT,
-  newestPerRecord,
   pageLimit,
+  pageOfTrades,
   positionStatus,
   RecordConflictError,
-  RecordQueryError,
   type AnalysisRecord,
   type KlineQuery,
   type KlineRecord,
@@ -43,6 +40,7 @@ import {
   type RecordCounts,
   type RecordStore,
   type StoredRecord,
+  userBatch,
 } from "./record-store";
 
 export const SQLITE_FILE_NAME = "records.sqlite";
@@ -144,14 +142,11 @@ export class SqliteRecordStore implements RecordStore {
 
   async applyOutbox(userId: string, records: readonly OutboxRecord[]): Promise<OutboxWriteResult> {
     this.assertOpen();
-    for (const r of records) {
-      if (r.payload.userId !== userId) throw new RecordQueryError(`record ${r.kind} ${r.recordId} belongs to another user than the batch`);
-    }
-    const { records: kept, superseded } = newestPerRecord(records);
+    const batch = userBatch(userId, records);
     const recordedAt = this.now();
     const stored = transaction(this.db, () => {
       let n = 0;
-      for (const r of kept) {
+      for (const r of batch.records) {
         if (this.upsert(r, recordedAt)) n++;
         else if (r.kind === "trade" || r.kind === "order") {
           const owner = (r.kind === "trade" ? this.st.tradeOwner! : this.st.orderOwner!).get(r.recordId) as { user_id: string } | undefined;
@@ -160,7 +155,7 @@ export class SqliteRecordStore implements RecordStore {
       }
       return n;
     });
-    return { stored, duplicates: superseded + kept.length - stored };
+    return batch.result(stored);
   }
 
   /** True when the row was written (new, or a newer version). */
@@ -205,8 +200,7 @@ export class SqliteRecordStore implements RecordStore {
             : this.st.balance!.get(userId, recordId)
     ) as Row | undefined;
     if (!row) return null;
-    const payload = kind === "trade" ? read.trade(row) : kind === "order" ? read.order(row) : kind === "position" ? read.position(row) : read.balance(row);
-    return { kind, outboxId: Number(row.outbox_id), payload } as StoredRecord<K>;
+    return { kind, outboxId: Number(row.outbox_id), payload: readRow.payload(kind, row) };
   }
 
   async countRecords(): Promise<RecordCounts> {
@@ -228,24 +222,22 @@ export class SqliteRecordStore implements RecordStore {
     const limit = pageLimit(query.limit);
     const after = query.cursor ? decodeCursor(query.cursor) : { time: MAX_TIME + 1, tradeId: "" };
     const rows = statement.all(key, query.from ?? MIN_TIME, query.to ?? MAX_TIME, after.time, after.time, after.tradeId, limit + 1) as Row[];
-    const items = rows.slice(0, limit).map(read.trade);
-    const last = items.at(-1);
-    return { items, nextCursor: rows.length > limit && last ? encodeCursor({ time: epochMs(last.time), tradeId: last.tradeId }) : null };
+    return pageOfTrades(rows, limit, readRow.trade);
   }
 
   async ordersByUser(userId: string): Promise<OrderRecordPayload[]> {
     this.assertOpen();
-    return (this.st.ordersByUser!.all(userId) as Row[]).map(read.order);
+    return (this.st.ordersByUser!.all(userId) as Row[]).map(readRow.order);
   }
 
   async positionsByUser(userId: string): Promise<PositionRecordPayload[]> {
     this.assertOpen();
-    return (this.st.positionsByUser!.all(userId) as Row[]).map(read.position);
+    return (this.st.positionsByUser!.all(userId) as Row[]).map(readRow.position);
   }
 
   async balancesByUser(userId: string): Promise<BalanceRecordPayload[]> {
     this.assertOpen();
-    return (this.st.balancesByUser!.all(userId) as Row[]).map(read.balance);
+    return (this.st.balancesByUser!.all(userId) as Row[]).map(readRow.balance);
   }
 
   async upsertKlines(klines: readonly KlineRecord[]): Promise<number> {
@@ -260,17 +252,7 @@ export class SqliteRecordStore implements RecordStore {
   async klines(symbol: string, interval: KlineInterval, query: KlineQuery = {}): Promise<KlineRecord[]> {
     this.assertOpen();
     const rows = this.st.klines!.all(symbol, interval, query.from ?? MIN_TIME, query.to ?? MAX_TIME, pageLimit(query.limit)) as Row[];
-    return rows.reverse().map((r) => ({
-      symbol: String(r.symbol),
-      interval: r.interval as KlineInterval,
-      openTime: Number(r.timestamp),
-      closeTime: Number(r.close_time),
-      open: String(r.open),
-      high: String(r.high),
-      low: String(r.low),
-      close: String(r.close),
-      volume: String(r.volume),
-    }));
+    return rows.reverse().map(readRow.kline);
   }
 
   async saveAnalysis(a: AnalysisRecord): Promise<void> {
@@ -281,14 +263,7 @@ export class SqliteRecordStore implements RecordStore {
   async latestAnalysis(symbol: string, userId: string | null = null): Promise<AnalysisRecord | null> {
     this.assertOpen();
     const row = this.st.latestAnalysis!.get(symbol, userId, this.now() - ANALYSIS_TTL_MS) as Row | undefined;
-    if (!row) return null;
-    return {
-      analysisId: String(row.analysis_id),
-      symbol: String(row.symbol),
-      userId: row.user_id === null ? null : String(row.user_id),
-      timestamp: Number(row.timestamp),
-      result: JSON.parse(String(row.result)) as Record<string, unknown>,
-    };
+    return row ? readRow.analysis({ ...row, result: JSON.parse(String(row.result)) }) : null;
   }
 
   async purgeExpired(): Promise<{ marketData: number; analysis: number }> {
@@ -310,4 +285,6 @@ export class SqliteRecordStore implements RecordStore {
   }
 }
 
-const read = payloadReader({ idOf: (r, kind) => (kind === "trade" ? r.trade_id : r.order_id), time: (ms) => isoFromMs(Number(ms)) });
+const ID_COLUMN = { trade: "trade_id", order: "order_id", analysis: "analysis_id" } as const;
+/** Stored SQLite rows back into records. */
+export const readRow = payloadReader({ idOf: (r, kind) => r[ID_COLUMN[kind]], epochMs: Number });

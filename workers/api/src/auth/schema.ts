@@ -1,4 +1,4 @@
-/** Drizzle schema of the D1 users directory (mirrors migrations/0001_users_and_sessions.sql). */
+/** Drizzle schema of the D1 users directory (mirrors migrations/0001_users_and_sessions.sql and 0002_auth_throttle_sliding_log.sql). */
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable("users", {
@@ -19,10 +19,11 @@ export const refreshTokens = sqliteTable("refresh_tokens", {
   revokedAt: integer("revoked_at"),
 });
 
+/** Sliding-log throttle counters (auth/throttle.ts): `attempts` is a JSON array of epoch ms. */
 export const authThrottle = sqliteTable("auth_throttle", {
   key: text("key").primaryKey(),
-  windowStart: integer("window_start").notNull(),
-  count: integer("count").notNull(),
+  attempts: text("attempts").notNull(),
+  admitted: integer("admitted").notNull(),
 });
 
 export type UserRow = typeof users.$inferSelect;
