@@ -365,10 +365,11 @@ export class Gateway extends DurableObject<Env> {
 
   /** Open sockets, distinct channels, frames sent by type, sockets closed for being slow or flooding. */
   stats(): GatewayStats {
-    const md = this.md().stats();
+    const fanout = this.md();
+    const md = fanout.stats();
     return {
       sockets: this.ctx.getWebSockets().length,
-      channels: this.md().channels().length,
+      channels: fanout.channels().length,
       sent: { ...this.sent, ...(md.frames > 0 ? { md: md.frames } : {}) },
       slowConsumersClosed: md.slowClosed,
       floodsClosed: this.floodClosed,

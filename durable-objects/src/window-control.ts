@@ -39,11 +39,6 @@ export class WindowControl {
     return this.lagEwma;
   }
 
-  /** The smoothed lateness of flush timers, ms. */
-  get latenessMs(): number {
-    return this.latenessEwma;
-  }
-
   /** A batch arrived `lagMs` after the bridge stamped its oldest update. */
   observeLag(lagMs: number): void {
     this.lagEwma = this.lagEwma * 0.8 + Math.max(0, lagMs) * 0.2;

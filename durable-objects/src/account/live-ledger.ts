@@ -10,7 +10,7 @@
  * const ledger = new LiveLedger(ctx.storage.sql);
  * const { realizedPnl, position } = ledger.applyFill("binance-spot", { symbol, side: "buy", qty, price, commission, commissionAsset }, now);
  */
-import { abs, applyFill, emptyPosition, entryPrice, fmt, unrealizedPnl, type Position, type Side, type Units } from "@bot-core/core";
+import { abs, applyFill, emptyPosition, entryPrice, fmt, unrealizedPnl, type Position, type PositionView, type Side, type Units } from "@bot-core/core";
 
 export interface LiveFillInput {
   readonly symbol: string;
@@ -23,15 +23,10 @@ export interface LiveFillInput {
   readonly commissionAsset: string | null;
 }
 
-export interface LivePositionView {
+/** A paper position's view without margin (live positions hold none here), plus venue and realized PnL. */
+export interface LivePositionView extends Omit<PositionView, "margin"> {
   mode: "live";
   venue: string;
-  symbol: string;
-  side: "long" | "short";
-  quantity: string;
-  entryPrice: string;
-  markPrice: string;
-  unrealizedPnl: string;
   /** PnL realized by this symbol's live fills on this venue, in USDT. */
   realizedPnl: string;
 }

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     const cpuPerRequest: Record<string, { edgeUs: number; bridgeUs: number; throughput: number }> = {};
     for (const subject of subjects) {
       if (subject === "websocket") {
-        await profileFanOut(stack, tokens, durationSec, inspectorPort, byGroup, join(rawDir, "websocket.cpuprofile"), join(outDir, "websocket.md"));
+        await profileFanOut(stack, tokens, durationSec, inspectorPort, byGroup, rawDir, outDir);
         continue;
       }
       const load = subjectLoad(subject, stack.directUrl, tokens);
@@ -90,26 +90,16 @@ async function main(): Promise<void> {
       cpuPerRequest[subject] = { edgeUs: Math.round((cpu.edge! * 1000) / ok), bridgeUs: Math.round((cpu.bridge! * 1000) / ok), throughput: Math.round(run.throughput) };
       console.log(`${subject}: ${Math.round(run.throughput)} req/s, edge ${cpuPerRequest[subject].edgeUs} µs CPU/request, bridge ${cpuPerRequest[subject].bridgeUs} µs (errors ${run.errors})`);
       const { profile } = await profileWhile(inspectorPort, WORKER_NAME, () => httpLoad({ ...load, connections: 10, durationSec }));
-      writeFileSync(join(rawDir, `${subject}.cpuprofile`), JSON.stringify(profile));
       const health = cpuPerRequest.health!;
       const mine = cpuPerRequest[subject];
-      writeFileSync(
-        join(outDir, `${subject}.md`),
-        [
-          `# CPU profile: ${subject}`,
-          "",
-          `\`npm run perf:profile -- ${subject}\`, ${durationSec} s at 10 connections on workerd's own socket, state on ${stack.stateDir.startsWith("/dev/shm") ? "tmpfs" : "disk"}. Raw profile: perf/results/tmp/${subject}.cpuprofile.`,
-          "",
-          "| subject | req/s | edge CPU µs/request | bridge CPU µs/request | edge CPU vs /health |",
-          "| --- | --: | --: | --: | --: |",
-          `| /health (same run) | ${health.throughput} | ${health.edgeUs} | ${health.bridgeUs} | 1.00x |`,
-          `| ${subject} | ${mine.throughput} | ${mine.edgeUs} | ${mine.bridgeUs} | ${(mine.edgeUs / Math.max(1, health.edgeUs)).toFixed(2)}x |`,
-          "",
-          profileMarkdown(summarizeProfile(profile)),
-          `Machine: ${JSON.stringify(machineInfo())}`,
-          "",
-        ].join("\n"),
-      );
+      writeProfileReport(rawDir, outDir, subject, profile, [
+        `\`npm run perf:profile -- ${subject}\`, ${durationSec} s at 10 connections on workerd's own socket, state on ${stack.stateDir.startsWith("/dev/shm") ? "tmpfs" : "disk"}. Raw profile: perf/results/tmp/${subject}.cpuprofile.`,
+        "",
+        "| subject | req/s | edge CPU µs/request | bridge CPU µs/request | edge CPU vs /health |",
+        "| --- | --: | --: | --: | --: |",
+        `| /health (same run) | ${health.throughput} | ${health.edgeUs} | ${health.bridgeUs} | 1.00x |`,
+        `| ${subject} | ${mine.throughput} | ${mine.edgeUs} | ${mine.bridgeUs} | ${(mine.edgeUs / Math.max(1, health.edgeUs)).toFixed(2)}x |`,
+      ]);
     }
   } finally {
     await stack.stop();
@@ -130,6 +120,15 @@ async function main(): Promise<void> {
       ].join("\n"),
     );
   } else console.log("the bridge wrote no CPU profile (it did not exit cleanly)");
+}
+
+/** Writes a subject's raw V8 profile (perf/results/tmp) and its markdown summary (perf/results/profiles). */
+function writeProfileReport(rawDir: string, outDir: string, subject: string, profile: CpuProfile, intro: string[]): void {
+  writeFileSync(join(rawDir, `${subject}.cpuprofile`), JSON.stringify(profile));
+  writeFileSync(
+    join(outDir, `${subject}.md`),
+    [`# CPU profile: ${subject}`, "", ...intro, "", profileMarkdown(summarizeProfile(profile)), `Machine: ${JSON.stringify(machineInfo())}`, ""].join("\n"),
+  );
 }
 
 /** The busiest processes between two snapshots `seconds` apart, as "comm[pid] 93%" (this process marked). */
@@ -154,9 +153,11 @@ async function profileFanOut(
   durationSec: number,
   inspectorPort: number,
   byGroup: Parameters<typeof cpuDelta>[2],
-  rawPath: string,
-  mdPath: string,
+  rawDir: string,
+  outDir: string,
 ): Promise<void> {
+  const WARMUP_SEC = 2;
+  const STEADY_SAMPLE_SEC = 5;
   const sockets = Number(process.env.PERF_WS_SOCKETS ?? 1000);
   const rate = Number(process.env.PERF_WS_RATE ?? 10000);
   await stack.stopBridge();
@@ -168,7 +169,7 @@ async function profileFanOut(
       protocolsFor: (i) => [WS_SUBPROTOCOL, `${WS_TOKEN_PREFIX}${tokens[i % tokens.length]!}`],
       channelsFor,
       sockets,
-      warmupSec: 2,
+      warmupSec: WARMUP_SEC,
       durationSec,
     });
   try {
@@ -176,8 +177,10 @@ async function profileFanOut(
     // Mid-run, 5 s of steady state: which processes have the cores (the load generator is this one).
     let steady: ProcStat[] = [];
     const sampled = new Promise<string>((resolve) => {
-      setTimeout(() => (steady = processes()), (2 + 2) * 1000 + sockets);
-      setTimeout(() => resolve(busiestProcesses(steady, processes(), 5)), (2 + 7) * 1000 + sockets);
+      // After the connects (allow 1 ms per socket) and the warm-up, 2 s into the measurement.
+      const from = (WARMUP_SEC + 2) * 1000 + sockets;
+      setTimeout(() => (steady = processes()), from);
+      setTimeout(() => resolve(busiestProcesses(steady, processes(), STEADY_SAMPLE_SEC)), from + STEADY_SAMPLE_SEC * 1000);
     });
     const run = await load();
     const cpu = cpuDelta(before, processes(), byGroup);
@@ -187,21 +190,11 @@ async function profileFanOut(
     const line = `websocket: ${run.connected}/${sockets} connected (p95 ${run.connect.summary().p95} ms), ${Math.round(run.updatesPerSec)} updates/s in ${Math.round(run.frames / durationSec)} frames/s, p50 ${lat.p50} ms, p99 ${lat.p99} ms; edge ${perK(cpu.edge!)} µs CPU per 1,000 updates, bridge ${perK(cpu.bridge!)} µs`;
     console.log(line);
     const { profile } = await profileWhile(inspectorPort, WORKER_NAME, load);
-    writeFileSync(rawPath, JSON.stringify(profile));
-    writeFileSync(
-      mdPath,
-      [
-        "# CPU profile: websocket",
-        "",
-        `\`npm run perf:profile -- websocket\`: ${sockets} sockets x 10 of 20 tickers, ${rate} updates/s in, ${durationSec} s (CPU figures include the 2 s warm-up's share). Raw profile: perf/results/tmp/websocket.cpuprofile.`,
-        "",
-        line,
-        "",
-        profileMarkdown(summarizeProfile(profile)),
-        `Machine: ${JSON.stringify(machineInfo())}`,
-        "",
-      ].join("\n"),
-    );
+    writeProfileReport(rawDir, outDir, "websocket", profile, [
+      `\`npm run perf:profile -- websocket\`: ${sockets} sockets x 10 of 20 tickers, ${rate} updates/s in, ${durationSec} s (CPU figures include the 2 s warm-up's share). Raw profile: perf/results/tmp/websocket.cpuprofile.`,
+      "",
+      line,
+    ]);
   } finally {
     await stack.stopBridge();
     await stack.startBridge({});
