@@ -9,10 +9,14 @@ import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
 import { matchedRoutes } from "hono/route";
 import { categoryOf } from "./categories";
 import { logJson } from "./log";
+import { LogBudget } from "./log-budget";
 import { recorder, type TelemetryBatch } from "./recorder";
 
 /** Spec: requests slower than this are logged with full context. */
 export const SLOW_REQUEST_MS = 200;
+/** At most this many slow-request lines per second per isolate; the rest are counted (see LogBudget). */
+export const SLOW_REQUEST_LOGS_PER_SEC = 10;
+const slowRequestLogs = new LogBudget(SLOW_REQUEST_LOGS_PER_SEC, 1000);
 
 export interface AnalyticsBinding {
   writeDataPoint(point: { blobs?: string[]; doubles?: number[]; indexes?: string[] }): void;
@@ -51,7 +55,8 @@ export function requestTiming<E extends HonoEnv>(options: RequestTimingOptions<E
     if (analytics) {
       analytics.writeDataPoint({ indexes: [categoryOf(c.req.method, endpoint)], blobs: [c.req.method, endpoint, String(status)], doubles: [ms, status] });
     }
-    if (ms > SLOW_REQUEST_MS) {
+    const dropped = ms > SLOW_REQUEST_MS ? slowRequestLogs.take(now) : null;
+    if (dropped !== null) {
       const url = new URL(c.req.url);
       logJson("warn", "slow request", {
         requestId: options.requestId?.(c),
@@ -63,6 +68,7 @@ export function requestTiming<E extends HonoEnv>(options: RequestTimingOptions<E
         durationMs: Math.round(ms),
         thresholdMs: SLOW_REQUEST_MS,
         serverTiming: c.res.headers.get("server-timing") ?? undefined,
+        ...(dropped > 0 ? { slowRequestsNotLogged: dropped } : {}),
       });
     }
     if (!recorder.shouldFlush(now)) return;
