@@ -14,13 +14,19 @@ import {
   type Channel,
   type EdgeToBridgeFrame,
   type MarketUpdate,
+  type TickerUpdate,
 } from "@bot-core/core";
+import { HubForwarding } from "./hub-forwarding";
 import type { Env } from "../../workers/api/src/env";
 import { migrate, type Migration } from "./sql-migrations";
 
 const MIGRATIONS: readonly Migration[] = [
   { version: 1, sql: "CREATE TABLE shard_interest (shard TEXT PRIMARY KEY, channels TEXT NOT NULL)" },
+  { version: 2, sql: "CREATE TABLE watched_hubs (symbol TEXT PRIMARY KEY)" },
 ];
+
+/** A hub with an empty trigger book gets its symbol's state at most this often. */
+export const HUB_STATE_INTERVAL_MS = 250;
 
 export interface FeedStats {
   bridgeConnected: boolean;
@@ -35,6 +41,10 @@ export class MarketFeed extends DurableObject<Env> {
   private batches = 0;
   private updates = 0;
   private lastBatchAt: number | null = null;
+  private readonly quotes = new Map<string, TickerUpdate>();
+  private readonly watched = new Set<string>();
+  private readonly toHubs = new HubForwarding(HUB_STATE_INTERVAL_MS);
+  private hubTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -43,6 +53,7 @@ export class MarketFeed extends DurableObject<Env> {
       for (const row of ctx.storage.sql.exec<{ shard: string; channels: string }>("SELECT shard, channels FROM shard_interest")) {
         this.interest.set(row.shard, new Set(JSON.parse(row.channels) as string[]));
       }
+      for (const row of ctx.storage.sql.exec<{ symbol: string }>("SELECT symbol FROM watched_hubs")) this.watched.add(row.symbol);
     });
   }
 
@@ -96,6 +107,10 @@ export class MarketFeed extends DurableObject<Env> {
 
     const bySymbol = new Map<string, MarketUpdate[]>();
     for (const u of updates) {
+      if (u.kind === "ticker") {
+        const known = this.quotes.get(u.symbol);
+        if (!known || u.eventTime >= known.eventTime) this.quotes.set(u.symbol, u);
+      }
       const list = bySymbol.get(u.symbol);
       if (list) list.push(u);
       else bySymbol.set(u.symbol, [u]);
@@ -105,7 +120,12 @@ export class MarketFeed extends DurableObject<Env> {
     for (const u of updates) for (const channel of channelsOf(u)) published.push({ ...u, channel });
 
     const calls: Promise<unknown>[] = [];
-    for (const [symbol, list] of bySymbol) calls.push(this.env.SYMBOL_HUB.getByName(symbol).applyUpdates(list));
+    const now = Date.now();
+    for (const [symbol, list] of bySymbol) {
+      const send = this.toHubs.offer(symbol, list, now, this.watched.has(symbol));
+      if (send.length > 0) calls.push(this.env.SYMBOL_HUB.getByName(symbol).applyUpdates(send));
+    }
+    this.scheduleHubFlush();
     for (const [shard, channels] of this.interest) {
       const wanted = published.filter((u) => channels.has(u.channel));
       if (wanted.length > 0) calls.push(this.env.GATEWAY.getByName(shard).publish(wanted));
@@ -114,6 +134,44 @@ export class MarketFeed extends DurableObject<Env> {
     for (const r of results) {
       if (r.status === "rejected") console.error(JSON.stringify({ level: "error", msg: "fan-out failed", error: String(r.reason) }));
     }
+  }
+
+  /** Sends held hub state when it falls due (a quiet symbol's last tick still reaches its hub). */
+  private scheduleHubFlush(): void {
+    const due = this.toHubs.nextDueAt();
+    if (due === null || this.hubTimer !== undefined) return;
+    this.hubTimer = setTimeout(() => {
+      this.hubTimer = undefined;
+      for (const [symbol, list] of this.toHubs.takeDue(Date.now())) {
+        this.env.SYMBOL_HUB.getByName(symbol)
+          .applyUpdates(list)
+          .catch((err: unknown) => console.error(JSON.stringify({ level: "error", msg: "hub state update failed", symbol, error: String(err) })));
+      }
+      this.scheduleHubFlush();
+    }, Math.max(0, due - Date.now()));
+  }
+
+  /**
+   * The newest ticker the edge has for `symbol` (the feed sees every tick first), or the hub's
+   * persisted one when the feed has none since it started. Orders fill against this.
+   */
+  async quote(symbol: string): Promise<TickerUpdate | null> {
+    return this.quotes.get(symbol) ?? (await this.env.SYMBOL_HUB.getByName(symbol).latest());
+  }
+
+  /**
+   * A hub says its trigger book is (or is no longer) empty: while it is not, the hub gets every
+   * batch of its symbol. Returns the newest ticker, which the hub judges its triggers against.
+   */
+  watch(symbol: string, on: boolean): TickerUpdate | null {
+    if (on && !this.watched.has(symbol)) {
+      this.watched.add(symbol);
+      this.ctx.storage.sql.exec("INSERT INTO watched_hubs (symbol) VALUES (?) ON CONFLICT DO NOTHING", symbol);
+    } else if (!on && this.watched.has(symbol)) {
+      this.watched.delete(symbol);
+      this.ctx.storage.sql.exec("DELETE FROM watched_hubs WHERE symbol = ?", symbol);
+    }
+    return this.quotes.get(symbol) ?? null;
   }
 
   /** A gateway shard declares the channels its sockets are subscribed to (empty = none). */

@@ -89,6 +89,10 @@ export class SymbolHub extends DurableObject<Env> {
   private lastPersistedAt = 0;
   private liveKlines = new Map<KlineInterval, KlineUpdate>();
   private triggers = new Map<string, TriggerState>();
+  /** This hub's symbol, once a trigger or a ticker has named it. */
+  private symbol: string | undefined;
+  /** What the feed was last told (undefined: not yet since this instance started). */
+  private watching: boolean | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -96,12 +100,14 @@ export class SymbolHub extends DurableObject<Env> {
       migrate(ctx.storage, MIGRATIONS);
       const row = ctx.storage.sql.exec<{ json: string }>("SELECT json FROM last_ticker WHERE id = 1").toArray()[0];
       if (row) this.lastTicker = TickerUpdate.parse(JSON.parse(row.json));
+      this.symbol = this.lastTicker?.symbol;
       let unanswered = false;
       for (const t of ctx.storage.sql.exec<{ order_id: string; spec: string; fires: number; firing: number; fire_price: string | null; fire_tick: string | null }>("SELECT * FROM triggers")) {
         const state: TriggerState = { spec: specFromWire(JSON.parse(t.spec) as TriggerWire), fires: t.fires, firing: t.firing === 1, inFlight: false };
         if (t.fire_price) state.firePrice = t.fire_price;
         if (t.fire_tick) state.fireTick = JSON.parse(t.fire_tick) as TickWire;
         this.triggers.set(t.order_id, state);
+        this.symbol ??= state.spec.symbol;
         unanswered ||= state.firing;
       }
       for (const r of ctx.storage.sql.exec<{ user_id: string }>("SELECT user_id FROM bot_accounts")) this.botAccounts.add(r.user_id);
@@ -117,6 +123,7 @@ export class SymbolHub extends DurableObject<Env> {
     let low: bigint | undefined;
     for (const u of updates) {
       if (u.kind === "ticker") {
+        this.symbol ??= u.symbol;
         if (!this.lastTicker || u.eventTime >= this.lastTicker.eventTime) this.lastTicker = u;
         if (this.triggers.size > 0) {
           const h = units(u.high ?? u.price);
@@ -187,12 +194,27 @@ export class SymbolHub extends DurableObject<Env> {
    * Arms, re-arms (a newer version replaces an older one) and disarms triggers. Idempotent: the
    * accounts re-send until this returns.
    */
-  syncTriggers(change: { register: TriggerWire[]; remove: string[] }): { armed: number } {
+  async syncTriggers(change: { register: TriggerWire[]; remove: string[] }): Promise<{ armed: number }> {
     this.ctx.storage.transactionSync(() => {
       for (const w of change.register) this.arm(specFromWire(w));
       for (const id of change.remove) this.disarm(id);
     });
+    this.symbol ??= change.register[0]?.symbol;
+    await this.declareWatch();
     return { armed: this.triggers.size };
+  }
+
+  /**
+   * Tells the feed whether this hub needs every tick (its trigger book is not empty) or only its
+   * state now and then (hub-forwarding.ts). On the way in, the newest ticker is judged at once.
+   * Throws when the feed cannot be reached; the accounts re-send the change until it returns.
+   */
+  private async declareWatch(): Promise<void> {
+    const on = this.triggers.size > 0;
+    if (on === this.watching || this.symbol === undefined) return;
+    const newest = await this.env.MARKET_FEED.getByName("main").watch(this.symbol, on);
+    this.watching = on;
+    if (on && newest) this.applyUpdates([newest]);
   }
 
   /** The trigger book (tests, operations). */

@@ -995,7 +995,7 @@ export class UserAccount extends DurableObject<Env> {
     const open = [...this.positions().values()].filter((p) => p.qty !== 0n);
     if (open.length > 0) {
       const now = Date.now();
-      const tickers = await Promise.all(open.map((p) => this.env.SYMBOL_HUB.getByName(p.symbol).latest().catch(() => null)));
+      const tickers = await Promise.all(open.map((p) => this.env.MARKET_FEED.getByName("main").quote(p.symbol).catch(() => null)));
       this.transaction(() => {
         open.forEach((p, i) => {
           const t = tickers[i];

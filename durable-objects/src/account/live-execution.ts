@@ -130,12 +130,12 @@ export class LiveExecution {
     return this.mode();
   }
 
-  /** The live ledger, each open position marked to its hub's last price when that is fresh. */
+  /** The live ledger, each open position marked to the feed's last price when that is fresh. */
   async account(): Promise<LiveAccountView> {
     const symbols = this.ledger.openSymbols();
     if (symbols.length > 0) {
       const now = Date.now();
-      const tickers = await Promise.all(symbols.map((s) => this.env.SYMBOL_HUB.getByName(s).latest().catch(() => null)));
+      const tickers = await Promise.all(symbols.map((s) => this.env.MARKET_FEED.getByName("main").quote(s).catch(() => null)));
       this.ctx.storage.transactionSync(() => {
         symbols.forEach((s, i) => {
           const t = tickers[i];

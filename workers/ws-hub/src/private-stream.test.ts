@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setPrice(symbol: string, price: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price, bid: price, ask: price, bidQty: "100", askQty: "100", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
 }
 
 async function connect(user: AuthResponse): Promise<TestSocket> {

@@ -22,7 +22,7 @@ const getJson = async <T,>(u: AuthResponse, path: string): Promise<T> => {
 
 async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "50", askQty: "50", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
 }
 
 let tick = 0;

@@ -16,7 +16,7 @@ type ErrorBody = { error: { code: string; message: string; details?: { violation
 
 async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "5", askQty: "5", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
 }
 
 let user: AuthResponse;

@@ -25,7 +25,7 @@ function symbolParam(raw: string): string {
 export const marketDataRoutes = new Hono<AppEnv>()
   .get("/latest/:symbol", async (c) => {
     const symbol = symbolParam(c.req.param("symbol"));
-    const latest = await c.env.SYMBOL_HUB.getByName(symbol).latest();
+    const latest = await c.env.MARKET_FEED.getByName("main").quote(symbol);
     if (!latest) {
       throw new ApiError(503, "market_data_unavailable", `no price for ${symbol} has arrived yet`, undefined, { "Retry-After": "1" });
     }

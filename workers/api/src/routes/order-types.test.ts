@@ -24,7 +24,7 @@ async function tick(symbol: string, q: { price: string; bid?: string; ask?: stri
     kind: "ticker", symbol, price: q.price, bid: q.bid ?? q.price, ask: q.ask ?? q.price, bidQty: q.bidQty ?? "100", askQty: q.askQty ?? "100",
     ...(q.high ? { high: q.high } : {}), ...(q.low ? { low: q.low } : {}), eventTime: clock, bridgeTime: clock,
   };
-  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
 }
 
 const auth = (u: AuthResponse) => ({ authorization: `Bearer ${u.accessToken}` });

@@ -75,9 +75,9 @@ function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
   return key;
 }
 
-/** The live best bid/ask of a symbol, refused when missing or stale. */
+/** The live best bid/ask of a symbol (the feed's, the newest on the edge), refused when missing or stale. */
 async function freshTicker(c: Context<AppEnv>, symbol: string) {
-  const ticker = await c.env.SYMBOL_HUB.getByName(symbol).latest();
+  const ticker = await c.env.MARKET_FEED.getByName("main").quote(symbol);
   if (!ticker) throw new ApiError(503, "market_data_unavailable", `no price for ${symbol} yet`, undefined, { "Retry-After": "1" });
   const age = Date.now() - ticker.eventTime;
   if (age > MAX_PRICE_AGE_MS) {

@@ -8,7 +8,7 @@ type Report = { entryPrice: string; suggestedQuantity: string | null; quantity: 
 
 async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "5", askQty: "5", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.SYMBOL_HUB.getByName(symbol).applyUpdates([t]);
+  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
 }
 const auth = (u: AuthResponse) => ({ authorization: `Bearer ${u.accessToken}` });
 const post = (u: AuthResponse, path: string, json: unknown) => call(path, { method: "POST", json, headers: auth(u) });
