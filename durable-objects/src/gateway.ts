@@ -47,6 +47,7 @@ import type { StoredEvent } from "./user-account";
 import { decode as msgpackDecode } from "@msgpack/msgpack";
 import { WindowControl } from "./window-control";
 import { CLOSE_SLOW_CONSUMER, MarketDataFanOut, msgpackEncode, type Flow, type MdPart } from "./market-data-fanout";
+import { marketFeedOf } from "./market-feed";
 
 export { CLOSE_SLOW_CONSUMER };
 
@@ -694,7 +695,7 @@ export class Gateway extends DurableObject<Env> {
     const channels = [...union].sort();
     const key = channels.join(",");
     if (key === this.interestSent) return;
-    await this.env.MARKET_FEED.getByName("main").setInterest(shard, channels);
+    await marketFeedOf(this.env).setInterest(shard, channels);
     this.interestSent = key;
     // A symbol this shard stopped following gets no more updates: its cached ticker would go stale.
     for (const symbol of this.latestTickers.keys()) {

@@ -1,7 +1,7 @@
 import type { TickerUpdate } from "@bot-core/core";
 import { env } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { HUB_STATE_INTERVAL_MS } from "./market-feed";
+import { HUB_STATE_INTERVAL_MS, marketFeedOf } from "./market-feed";
 
 const tick = (symbol: string, price: string, eventTime: number): TickerUpdate => ({
   kind: "ticker", symbol, price, bid: price, ask: price, bidQty: "1", askQty: "1", eventTime, bridgeTime: eventTime,
@@ -10,7 +10,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("MarketFeed: quotes and what reaches the hubs", () => {
   it("quotes the newest tick at once; a hub with an empty trigger book gets its state at most every interval", async () => {
-    const feed = env.MARKET_FEED.getByName("main");
+    const feed = marketFeedOf(env);
     const hub = env.SYMBOL_HUB.getByName("AAVEUSDT");
     const t0 = Date.now();
     await feed.ingest([tick("AAVEUSDT", "100.0", t0)]);
@@ -23,7 +23,7 @@ describe("MarketFeed: quotes and what reaches the hubs", () => {
   });
 
   it("sends every batch to a watched hub, and holds again once the hub stops watching", async () => {
-    const feed = env.MARKET_FEED.getByName("main");
+    const feed = marketFeedOf(env);
     const hub = env.SYMBOL_HUB.getByName("UNIUSDT");
     const t0 = Date.now();
     await feed.ingest([tick("UNIUSDT", "7.0", t0)]);
@@ -39,6 +39,6 @@ describe("MarketFeed: quotes and what reaches the hubs", () => {
   it("falls back to the hub's persisted ticker when the feed has none", async () => {
     const t = tick("FILUSDT", "4.5", Date.now());
     await env.SYMBOL_HUB.getByName("FILUSDT").applyUpdates([t]);
-    expect((await env.MARKET_FEED.getByName("main").quote("FILUSDT"))?.price).toBe("4.5");
+    expect((await marketFeedOf(env).quote("FILUSDT"))?.price).toBe("4.5");
   });
 });

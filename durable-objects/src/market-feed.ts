@@ -25,6 +25,11 @@ const MIGRATIONS: readonly Migration[] = [
   { version: 2, sql: "CREATE TABLE watched_hubs (symbol TEXT PRIMARY KEY)" },
 ];
 
+/** The one MarketFeed object: the bridge's socket lands there, and every quote is read there. */
+export function marketFeedOf(env: Pick<Env, "MARKET_FEED">): DurableObjectStub<MarketFeed> {
+  return env.MARKET_FEED.getByName("main");
+}
+
 /** A hub with an empty trigger book gets its symbol's state at most this often. */
 export const HUB_STATE_INTERVAL_MS = 250;
 
@@ -138,8 +143,9 @@ export class MarketFeed extends DurableObject<Env> {
 
   /** Sends held hub state when it falls due (a quiet symbol's last tick still reaches its hub). */
   private scheduleHubFlush(): void {
+    if (this.hubTimer !== undefined) return;
     const due = this.toHubs.nextDueAt();
-    if (due === null || this.hubTimer !== undefined) return;
+    if (due === null) return;
     this.hubTimer = setTimeout(() => {
       this.hubTimer = undefined;
       for (const [symbol, list] of this.toHubs.takeDue(Date.now())) {

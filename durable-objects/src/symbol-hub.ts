@@ -19,6 +19,7 @@ import { SingleFlight } from "./single-flight";
 import { migrate, type Migration } from "./sql-migrations";
 import type { SignalDelivery } from "./account/bot";
 import { specFromWire, wireFromSpec, wireFromTick, type FireResult, type TickWire, type TriggerWire } from "./trigger-wire";
+import { marketFeedOf } from "./market-feed";
 
 const MIGRATIONS: readonly Migration[] = [
   {
@@ -212,7 +213,7 @@ export class SymbolHub extends DurableObject<Env> {
   private async declareWatch(): Promise<void> {
     const on = this.triggers.size > 0;
     if (on === this.watching || this.symbol === undefined) return;
-    const newest = await this.env.MARKET_FEED.getByName("main").watch(this.symbol, on);
+    const newest = await marketFeedOf(this.env).watch(this.symbol, on);
     this.watching = on;
     if (on && newest) this.applyUpdates([newest]);
   }

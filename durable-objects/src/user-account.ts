@@ -84,6 +84,7 @@ import type { LiveAccountView } from "./account/live-ledger";
 import { migrate } from "./sql-migrations";
 import { SingleFlight } from "./single-flight";
 import { specFromWire, tickFromWire, wireFromSpec, type FireResult, type TickWire, type TriggerFire, type TriggerWire } from "./trigger-wire";
+import { marketFeedOf } from "./market-feed";
 
 export type { AccountHeader, AccountView, Admission, OrderResult, OrderView, PositionView, Quote, RateLimits, TradeView } from "./account/views";
 
@@ -995,7 +996,7 @@ export class UserAccount extends DurableObject<Env> {
     const open = [...this.positions().values()].filter((p) => p.qty !== 0n);
     if (open.length > 0) {
       const now = Date.now();
-      const tickers = await Promise.all(open.map((p) => this.env.MARKET_FEED.getByName("main").quote(p.symbol).catch(() => null)));
+      const tickers = await Promise.all(open.map((p) => marketFeedOf(this.env).quote(p.symbol).catch(() => null)));
       this.transaction(() => {
         open.forEach((p, i) => {
           const t = tickers[i];

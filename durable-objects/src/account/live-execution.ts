@@ -26,6 +26,7 @@ import { checkVenueFilters, venueRules, VenueRulesUnavailableError } from "./ven
 import type { FireResult, TriggerFire, TriggerWire } from "../trigger-wire";
 import { orderView, type Admission, type Failure, type OrderResult, type OrderRow, type OrderView, type RateLimits } from "./views";
 import type { PlaceOrderRequest } from "@bot-core/core";
+import { marketFeedOf } from "../market-feed";
 
 export const LIVE_VENUES = ["binance-spot", "binance-usdm"] as const;
 export type LiveVenue = (typeof LIVE_VENUES)[number];
@@ -135,7 +136,7 @@ export class LiveExecution {
     const symbols = this.ledger.openSymbols();
     if (symbols.length > 0) {
       const now = Date.now();
-      const tickers = await Promise.all(symbols.map((s) => this.env.MARKET_FEED.getByName("main").quote(s).catch(() => null)));
+      const tickers = await Promise.all(symbols.map((s) => marketFeedOf(this.env).quote(s).catch(() => null)));
       this.ctx.storage.transactionSync(() => {
         symbols.forEach((s, i) => {
           const t = tickers[i];

@@ -1,6 +1,7 @@
 /** Helpers for edge tests: call the Worker as a client would, and open sockets through it. */
 import { exports, env } from "cloudflare:workers";
-import type { AuthResponse } from "@bot-core/core";
+import type { AuthResponse, TickerUpdate } from "@bot-core/core";
+import { marketFeedOf } from "../../../durable-objects/src/market-feed";
 
 export const BASE = "http://edge.test";
 
@@ -81,4 +82,9 @@ export async function openSocket(
 
 export function bridgeToken(): string {
   return env.BRIDGE_TOKEN;
+}
+
+/** Sends a ticker the way the bridge does: through the MarketFeed, which quotes orders and forwards it to the hub. */
+export async function publishTicker(t: TickerUpdate): Promise<void> {
+  await marketFeedOf(env).ingest([t]);
 }

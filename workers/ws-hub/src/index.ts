@@ -11,6 +11,7 @@ import { verifyAccessToken } from "../../api/src/auth/access-token";
 import type { AppEnv } from "../../api/src/env";
 import { ApiError, unauthorized } from "../../api/src/errors";
 import { GATEWAY_HEADERS } from "../../../durable-objects/src/gateway";
+import { marketFeedOf } from "../../../durable-objects/src/market-feed";
 
 export { BRIDGE_WS_PATH };
 
@@ -88,5 +89,5 @@ export async function handleBridgeUpgrade(c: Context<AppEnv>): Promise<Response>
     const v = c.req.header(name);
     if (v) headers.set(name, v);
   }
-  return c.env.MARKET_FEED.getByName("main").fetch(new Request(c.req.url, { headers }));
+  return marketFeedOf(c.env).fetch(new Request(c.req.url, { headers }));
 }

@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AuthResponse, MarketUpdate, TickerUpdate } from "@bot-core/core";
-import { call, openSocket, register, type TestSocket } from "../../api/test/helpers";
+import { call, openSocket, register, type TestSocket, publishTicker } from "../../api/test/helpers";
 import { CLOSE_POLICY, CLOSE_SLOW_CONSUMER } from "../../../durable-objects/src/gateway";
 import { shardOf } from "./index";
 
@@ -18,7 +18,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function setPrice(symbol: string, price: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price, bid: price, ask: price, bidQty: "100", askQty: "100", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
+  await publishTicker(t);
 }
 
 async function connect(user: AuthResponse): Promise<TestSocket> {

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { MarketUpdate } from "@bot-core/core";
 import { bridgeToken, call, openSocket, register, type TestSocket } from "../../api/test/helpers";
 import { CLOSE_UNAUTHORIZED } from "../../../durable-objects/src/gateway";
+import { marketFeedOf } from "../../../durable-objects/src/market-feed";
 
 const isType = (type: string) => (f: Record<string, unknown>) => f.type === type;
 
@@ -64,7 +65,7 @@ describe("/ws client sockets", () => {
       const stub = env.GATEWAY.getByName(`shard-${i}`);
       await evictDurableObject(stub).catch(() => undefined); // shards that never ran cannot be evicted
     }
-    await evictDurableObject(env.MARKET_FEED.getByName("main")).catch(() => undefined);
+    await evictDurableObject(marketFeedOf(env)).catch(() => undefined);
     const bridge = await connectBridge();
     bridge.send({ type: "batch", seq: 2, sentAt: Date.now(), updates: [ticker("ETHUSDT", "3401.55")] });
     // (A snapshot of an earlier ETHUSDT price may arrive first.)

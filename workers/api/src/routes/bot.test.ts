@@ -6,7 +6,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signalIdOf, type AuthResponse, type BotDecisionView, type SignalUpdate, type TickerUpdate } from "@bot-core/core";
-import { call, register } from "../../test/helpers";
+import { call, register, publishTicker } from "../../test/helpers";
 
 type ErrorBody = { error: { code: string; message: string } };
 type Settings = { autoTrading: Record<string, boolean>; symbols: Record<string, { enabled: boolean; minConfidence: number; quoteAmount: string | null }> };
@@ -22,7 +22,7 @@ const getJson = async <T,>(u: AuthResponse, path: string): Promise<T> => {
 
 async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "50", askQty: "50", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
+  await publishTicker(t);
 }
 
 let tick = 0;

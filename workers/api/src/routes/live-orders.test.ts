@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthResponse, TickerUpdate } from "@bot-core/core";
-import { call, register } from "../../test/helpers";
+import { call, register, publishTicker } from "../../test/helpers";
 
 const BRIDGE = { authorization: `Bearer ${env.BRIDGE_TOKEN}` };
 type Order = { orderId: string; status: string; filledQuantity: string; avgPrice: string | null; reason: string | null };
@@ -16,7 +16,7 @@ type ErrorBody = { error: { code: string; message: string; details?: { violation
 
 async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "5", askQty: "5", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
+  await publishTicker(t);
 }
 
 let user: AuthResponse;

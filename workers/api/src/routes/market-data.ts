@@ -9,6 +9,7 @@ import { KlineInterval, SymbolName, isKnownSymbol } from "@bot-core/core";
 import type { AppEnv } from "../env";
 import { ApiError, badRequest, notFound } from "../errors";
 import { queryOf } from "../validation";
+import { marketFeedOf } from "../../../../durable-objects/src/market-feed";
 
 export const KlinesQuery = z.strictObject({
   interval: KlineInterval.default("1m"),
@@ -25,7 +26,7 @@ function symbolParam(raw: string): string {
 export const marketDataRoutes = new Hono<AppEnv>()
   .get("/latest/:symbol", async (c) => {
     const symbol = symbolParam(c.req.param("symbol"));
-    const latest = await c.env.MARKET_FEED.getByName("main").quote(symbol);
+    const latest = await marketFeedOf(c.env).quote(symbol);
     if (!latest) {
       throw new ApiError(503, "market_data_unavailable", `no price for ${symbol} has arrived yet`, undefined, { "Retry-After": "1" });
     }

@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AuthResponse, TickerUpdate } from "@bot-core/core";
-import { call, register } from "../../test/helpers";
+import { call, register, publishTicker } from "../../test/helpers";
 
 type ErrorBody = { error: { code: string; message: string; details?: { violations?: Array<{ rule: string; message: string }> } } };
 type Order = {
@@ -24,7 +24,7 @@ async function tick(symbol: string, q: { price: string; bid?: string; ask?: stri
     kind: "ticker", symbol, price: q.price, bid: q.bid ?? q.price, ask: q.ask ?? q.price, bidQty: q.bidQty ?? "100", askQty: q.askQty ?? "100",
     ...(q.high ? { high: q.high } : {}), ...(q.low ? { low: q.low } : {}), eventTime: clock, bridgeTime: clock,
   };
-  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
+  await publishTicker(t);
 }
 
 const auth = (u: AuthResponse) => ({ authorization: `Bearer ${u.accessToken}` });

@@ -2,7 +2,7 @@ import { env } from "cloudflare:workers";
 import { evictDurableObject } from "cloudflare:test";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthResponse, TickerUpdate } from "@bot-core/core";
-import { call, register } from "../../test/helpers";
+import { call, register, publishTicker } from "../../test/helpers";
 
 type ErrorBody = { error: { code: string; message: string; details?: { violations?: Array<{ rule: string }> } } };
 type Order = { orderId: string; status: string; avgPrice: string; fee: string; quantity: string; side: string };
@@ -10,7 +10,7 @@ type Account = { walletBalance: string; equity: string; marginUsed: string; free
 
 async function setPrice(symbol: string, bid: string, ask: string, eventTime = Date.now()): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "5", askQty: "5", eventTime, bridgeTime: Date.now() };
-  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
+  await publishTicker(t);
 }
 
 const order = (user: AuthResponse, body: unknown, headers: Record<string, string> = {}) =>

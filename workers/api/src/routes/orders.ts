@@ -22,6 +22,7 @@ import { requireUser } from "../middleware/auth";
 import { rateLimitsOf, setRateLimitHeaders, userRateLimit } from "../middleware/rate-limit";
 import { jsonBody, queryOf } from "../validation";
 import { recordTrade } from "../telemetry/trades";
+import { marketFeedOf } from "../../../../durable-objects/src/market-feed";
 
 /** A fill price older than this is refused: never trade on a stale quote. */
 export const MAX_PRICE_AGE_MS = 10_000;
@@ -77,7 +78,7 @@ function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
 
 /** The live best bid/ask of a symbol (the feed's, the newest on the edge), refused when missing or stale. */
 async function freshTicker(c: Context<AppEnv>, symbol: string) {
-  const ticker = await c.env.MARKET_FEED.getByName("main").quote(symbol);
+  const ticker = await marketFeedOf(c.env).quote(symbol);
   if (!ticker) throw new ApiError(503, "market_data_unavailable", `no price for ${symbol} yet`, undefined, { "Retry-After": "1" });
   const age = Date.now() - ticker.eventTime;
   if (age > MAX_PRICE_AGE_MS) {

@@ -1,14 +1,14 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AuthResponse, TickerUpdate } from "@bot-core/core";
-import { call, register } from "../../test/helpers";
+import { call, register, publishTicker } from "../../test/helpers";
 
 type ErrorBody = { error: { code: string; message: string; details?: { violations?: Array<{ rule: string; message: string }> } } };
 type Report = { entryPrice: string; suggestedQuantity: string | null; quantity: string; positionRisk: string; totalRisk: string; riskReward: string | null; allowed: boolean; failedChecks: Array<{ rule: string }> };
 
 async function setPrice(symbol: string, bid: string, ask: string): Promise<void> {
   const t: TickerUpdate = { kind: "ticker", symbol, price: ask, bid, ask, bidQty: "5", askQty: "5", eventTime: Date.now(), bridgeTime: Date.now() };
-  await env.MARKET_FEED.getByName("main").ingest([t]); // the real path: the feed quotes orders and forwards to the hub
+  await publishTicker(t);
 }
 const auth = (u: AuthResponse) => ({ authorization: `Bearer ${u.accessToken}` });
 const post = (u: AuthResponse, path: string, json: unknown) => call(path, { method: "POST", json, headers: auth(u) });
