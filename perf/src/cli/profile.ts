@@ -18,7 +18,7 @@ import { ROOT } from "../../../scripts/stack.mjs";
 import { profileMarkdown, profileWhile, summarizeProfile, type CpuProfile } from "../harness/cpu-profile";
 import { httpLoad, type HttpLoadOptions, type HttpLoadResult } from "../harness/http-load";
 import { machineInfo } from "../harness/machine";
-import { marketOrderLoad } from "../harness/market-orders";
+import { accountCallLoad, marketOrderLoad } from "../harness/market-orders";
 import { cpuDelta, processes, type ProcStat } from "../harness/process-cpu";
 import { startPerfStack, type PerfStack } from "../harness/stack";
 import { wsLoad } from "../harness/ws-load";
@@ -37,7 +37,7 @@ function subjectLoad(subject: HttpSubject, base: string, tokens: string[]): Omit
     case "health":
       return { url: `${base}/health` };
     case "settings":
-      return { url: `${base}/api/trading/settings`, request: authed };
+      return accountCallLoad(base, tokens);
     case "account":
       return { url: `${base}/api/trading/account`, request: authed };
     case "order":

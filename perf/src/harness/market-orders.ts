@@ -2,6 +2,7 @@
  * The order-placement load: POST /api/orders, 0.001 BTCUSDT market orders from many users in
  * turn, each user alternating buy and sell so positions stay small and no order is refused for
  * margin. Shared by the order-placement and telemetry-overhead scenarios and `perf:profile`.
+ * And the account-call floor next to it: a signed-in read with the same number of account calls.
  */
 import type { HttpLoadOptions } from "./http-load";
 
@@ -22,5 +23,14 @@ export function marketOrderLoad(origin: string, tokens: string[]): Omit<HttpLoad
       };
     },
     expectStatus: (s) => s === 201,
+  };
+}
+
+/** GET /api/trading/settings from the same users in turn: two UserAccount calls (admission, read), no trading logic. */
+export function accountCallLoad(origin: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
+  let n = 0;
+  return {
+    url: `${origin}/api/trading/settings`,
+    request: () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } }),
   };
 }

@@ -168,6 +168,21 @@ describe("attached stop-loss, take-profit and trailing stop (OCO)", () => {
     expect(await until(u, sl.orderId, (x) => x.status === "filled")).toMatchObject({ avgPrice: "7.6" });
   });
 
+  it("an armed stop makes its hub see every tick: a dip between two ticks closer than the hub state interval fires it", async () => {
+    // Without the hub's `watch`, the feed would hold the dip (latest wins, at most every
+    // HUB_STATE_INTERVAL_MS) and hand the hub only the recovery: the stop would never fire.
+    await tick("ADAUSDT", { price: "0.4000", bid: "0.3999", ask: "0.4000" });
+    const u = await register();
+    const entry = await placed(u, { symbol: "ADAUSDT", side: "buy", quantity: "1000", stopLoss: "0.3800" });
+    const sl = (await get<{ orders: Order[] }>(u, "/api/orders?open=true")).orders.find((o) => o.parentOrderId === entry.orderId)!;
+    expect(sl.status).toBe("pending_trigger");
+    await tick("ADAUSDT", { price: "0.3990", bid: "0.3989", ask: "0.3990" });
+    await tick("ADAUSDT", { price: "0.3790", bid: "0.3789", ask: "0.3790" });
+    await tick("ADAUSDT", { price: "0.3980", bid: "0.3979", ask: "0.3980" });
+    expect(await until(u, sl.orderId, (x) => x.status === "filled")).toMatchObject({ status: "filled" });
+    expect((await get<Account>(u, "/api/trading/account")).openPositions).toBe(0);
+  });
+
   it("a trailing stop follows the price up, never down, and fires on the pullback", async () => {
     await tick("NEARUSDT", { price: "5.000", bid: "4.999", ask: "5.000" });
     const u = await register();
