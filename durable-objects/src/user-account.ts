@@ -222,6 +222,7 @@ export class UserAccount extends DurableObject<Env> {
         this.triggerSyncDirty = true;
         void this.flushTriggerSync();
       },
+      riskSettings: () => this.riskSettings(),
     });
     ctx.blockConcurrencyWhile(async () => {
       migrate(ctx.storage, MIGRATIONS);

@@ -17,7 +17,7 @@
  * positions): they build the live ledger (account/live-ledger.ts: positions, realized PnL, fees
  * in the venue's fee asset); the venue's account is the truth for live balances.
  */
-import { abs, fmt, mulDiv, transition, units, type Brackets, type OrderEvent, type OrderStatus, type RuleViolation } from "@bot-core/core";
+import { abs, fmt, mulDiv, orderRuleChecks, transition, units, type Brackets, type OrderEvent, type OrderStatus, type RiskSettings, type RuleViolation } from "@bot-core/core";
 import { z } from "zod";
 import type { Env } from "../../../workers/api/src/env";
 import { bridgeFetch } from "../bridge-fetch";
@@ -68,6 +68,8 @@ export interface LiveHooks {
   takeTradeToken(perMinute: number, now: number): number | undefined;
   /** Rows were written to `trigger_sync`: deliver them to the symbols' hubs. */
   syncTriggers(): void;
+  /** The account's risk settings: the kill switch and the open-position cap hold for live money too. */
+  riskSettings(): Pick<RiskSettings, "tradingEnabled" | "maxOpenPositions">;
 }
 
 export interface LivePlaceInput {
@@ -187,6 +189,27 @@ export class LiveExecution {
         ? { ...(o.stopLoss !== undefined ? { stopLoss: fmt(units(o.stopLoss)) } : {}), ...(o.takeProfit !== undefined ? { takeProfit: fmt(units(o.takeProfit)) } : {}) }
         : null;
     if (violations.length) return withAdmission(fail(422, "symbol_rule_violation", violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations));
+
+    // The pipeline's checks that need no equity (the venue holds the live money): the kill switch,
+    // the open-position cap, signal confidence, stop/target sides and risk-reward. An order that
+    // takes risk off the live position passes the entry checks, as on paper.
+    const held = this.ledger.positionQty(venue, o.symbol);
+    const signed = o.side === "buy" ? units(quantity) : -units(quantity);
+    const increases = !o.reduceOnly && abs(held + signed) > abs(held);
+    const refused = orderRuleChecks({
+      side: o.side,
+      entry: units(reference),
+      ...(o.stopLoss !== undefined ? { stopLoss: units(o.stopLoss) } : {}),
+      ...(o.takeProfit !== undefined ? { takeProfit: units(o.takeProfit) } : {}),
+      ...(o.signal ? { confidence: o.signal.confidence } : {}),
+      settings: this.hooks.riskSettings(),
+      openPositions: this.ledger.openPositionCount(venue),
+      opensNewPosition: held === 0n,
+      increasesExposure: increases,
+    }).filter((c) => !c.passed);
+    if (refused.length) {
+      return withAdmission(fail(422, "risk_rejected", refused.map((c) => `${c.rule}: ${c.message}`).join("; "), refused.map((c) => ({ rule: c.rule, message: c.message }))));
+    }
 
     const now = Date.now();
     const result = this.ctx.storage.transactionSync((): OrderResult => {

@@ -100,6 +100,11 @@ export class LiveLedger {
     return row ? BigInt(row.qty) : 0n;
   }
 
+  /** How many positions are open on a venue (the MAX_OPEN_POSITIONS check of a live entry). */
+  openPositionCount(venue: string): number {
+    return this.sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM live_positions WHERE venue = ? AND qty != '0'", venue).one().n;
+  }
+
   /** Open live positions' symbols (for marking them). */
   openSymbols(): string[] {
     return this.sql.exec<{ symbol: string }>("SELECT DISTINCT symbol FROM live_positions WHERE qty != '0'").toArray().map((r) => r.symbol);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { units } from "./money";
-import { assessRisk, DEFAULT_RISK_SETTINGS, RiskSettingsUpdate, utcDayStart, type RiskInputs } from "./risk";
+import { assessRisk, DEFAULT_RISK_SETTINGS, orderRuleChecks, RiskSettingsUpdate, utcDayStart, type RiskInputs } from "./risk";
 
 const base: RiskInputs = {
   side: "buy",
@@ -71,5 +71,29 @@ describe("assessRisk", () => {
 
   it("finds the UTC day", () => {
     expect(utcDayStart(Date.UTC(2026, 10, 23, 23, 59, 59))).toBe(Date.UTC(2026, 10, 23));
+  });
+});
+
+describe("orderRuleChecks (the checks a live order runs: no equity needed)", () => {
+  const live = { side: "buy" as const, entry: units("64000"), settings: DEFAULT_RISK_SETTINGS, openPositions: 0, opensNewPosition: true };
+  const failed = (i: Parameters<typeof orderRuleChecks>[0]) => orderRuleChecks(i).filter((c) => !c.passed).map((c) => c.rule);
+
+  it("passes a plain entry, and names every rule a bad one breaks", () => {
+    expect(failed(live)).toEqual([]);
+    expect(
+      failed({ ...live, settings: { ...DEFAULT_RISK_SETTINGS, tradingEnabled: false }, openPositions: 10, confidence: 0.69, stopLoss: units("64500"), takeProfit: units("63000") }),
+    ).toEqual(["TRADING_ENABLED", "MAX_OPEN_POSITIONS", "MIN_CONFIDENCE", "STOP_SIDE", "TARGET_SIDE"]);
+    const rr = orderRuleChecks({ ...live, stopLoss: units("63000"), takeProfit: units("65400") }).find((c) => c.rule === "MIN_RISK_REWARD")!;
+    expect(rr).toEqual({ rule: "MIN_RISK_REWARD", passed: false, message: "risk-reward 1.40 (minimum 1.5)" });
+  });
+
+  it("lets an order that takes risk off through with trading disabled or every slot taken", () => {
+    const off = { ...live, side: "sell" as const, settings: { ...DEFAULT_RISK_SETTINGS, tradingEnabled: false }, openPositions: 10, opensNewPosition: false, increasesExposure: false };
+    expect(failed(off)).toEqual([]);
+  });
+
+  it("is the first part of assessRisk: the same checks, in the same order", () => {
+    const i = { ...base, quantity: units("0.01"), stopLoss: units("63000"), takeProfit: units("66000"), confidence: 0.8 };
+    expect(assessRisk(i).checks.slice(0, orderRuleChecks(i).length)).toEqual(orderRuleChecks(i));
   });
 });

@@ -104,21 +104,26 @@ export interface RiskReport {
 
 const pct = (part: Units, whole: Units) => (whole > 0n ? fmt(mulDiv(part, 100n, whole, "half-even"), 2) : "0");
 
-export function assessRisk(i: RiskInputs): RiskReport {
-  const riskBudget = mulDiv(i.equity, units(i.settings.riskPerTradePct), units("100"), "down");
-  const stopDistance = i.stopLoss === undefined ? undefined : abs(i.entry - i.stopLoss);
-  const suggested =
-    stopDistance && stopDistance > 0n ? (div(riskBudget, stopDistance, "down") / i.stepSize) * i.stepSize : undefined;
-  const quantity = i.quantity ?? suggested ?? 0n;
-  const notional = mul(quantity, i.entry, "half-even");
-  const requiredMargin = i.marginNeeded ?? mulDiv(notional, 1n, BigInt(i.settings.leverage), "up");
-  const entering = i.increasesExposure ?? true;
-  const fee = mul(notional, i.feeRate, "up");
-  const positionRisk = stopDistance !== undefined ? mul(quantity, stopDistance, "up") + fee : requiredMargin + fee;
-  const totalRisk = i.openRisk + positionRisk;
-  const reward = i.takeProfit === undefined ? undefined : abs(i.takeProfit - i.entry);
-  const riskReward = reward !== undefined && stopDistance && stopDistance > 0n ? div(reward, stopDistance, "down") : undefined;
+/** What the checks that need no account equity read: the same for a paper and a live order. */
+export type OrderRuleInputs = Pick<RiskInputs, "side" | "entry" | "stopLoss" | "takeProfit" | "confidence" | "openPositions" | "opensNewPosition" | "increasesExposure"> & {
+  settings: Pick<RiskSettings, "tradingEnabled" | "maxOpenPositions">;
+};
 
+/** Reward over risk at the stop (6 decimals, units), when both a stop and a target are given. */
+function riskRewardOf(i: Pick<RiskInputs, "entry" | "stopLoss" | "takeProfit">): Units | undefined {
+  const stopDistance = i.stopLoss === undefined ? undefined : abs(i.entry - i.stopLoss);
+  if (i.takeProfit === undefined || !stopDistance) return undefined;
+  return div(abs(i.takeProfit - i.entry), stopDistance, "down");
+}
+
+/**
+ * The pipeline's checks that need no account equity, in the pipeline's order: trading enabled,
+ * open positions, signal confidence, stop and target sides, risk-reward. A live order, whose
+ * money is at the venue, runs exactly these; a paper order runs them first in `assessRisk`.
+ */
+export function orderRuleChecks(i: OrderRuleInputs): RiskCheck[] {
+  const entering = i.increasesExposure ?? true;
+  const riskReward = riskRewardOf(i);
   const checks: RiskCheck[] = [];
   const check = (rule: string, passed: boolean, message: string) => checks.push({ rule, passed, message });
   if (entering) check("TRADING_ENABLED", i.settings.tradingEnabled, i.settings.tradingEnabled ? "trading is enabled" : "trading is disabled for this account");
@@ -139,6 +144,25 @@ export function assessRisk(i: RiskInputs): RiskReport {
   if (riskReward !== undefined) {
     check("MIN_RISK_REWARD", riskReward >= units(String(MIN_RISK_REWARD)), `risk-reward ${formatDecimal(mulDiv(riskReward, 1n, 10n ** 6n, "down"), 2, 2)} (minimum ${MIN_RISK_REWARD})`);
   }
+  return checks;
+}
+
+export function assessRisk(i: RiskInputs): RiskReport {
+  const riskBudget = mulDiv(i.equity, units(i.settings.riskPerTradePct), units("100"), "down");
+  const stopDistance = i.stopLoss === undefined ? undefined : abs(i.entry - i.stopLoss);
+  const suggested =
+    stopDistance && stopDistance > 0n ? (div(riskBudget, stopDistance, "down") / i.stepSize) * i.stepSize : undefined;
+  const quantity = i.quantity ?? suggested ?? 0n;
+  const notional = mul(quantity, i.entry, "half-even");
+  const requiredMargin = i.marginNeeded ?? mulDiv(notional, 1n, BigInt(i.settings.leverage), "up");
+  const entering = i.increasesExposure ?? true;
+  const fee = mul(notional, i.feeRate, "up");
+  const positionRisk = stopDistance !== undefined ? mul(quantity, stopDistance, "up") + fee : requiredMargin + fee;
+  const totalRisk = i.openRisk + positionRisk;
+  const riskReward = riskRewardOf(i);
+
+  const checks: RiskCheck[] = orderRuleChecks(i);
+  const check = (rule: string, passed: boolean, message: string) => checks.push({ rule, passed, message });
   if (entering && quantity > 0n) {
     check("POSITION_SIZE", stopDistance === undefined || positionRisk <= riskBudget + fee, `risks ${fmt(positionRisk)} USDT at the stop; the budget is ${fmt(riskBudget)} USDT (${i.settings.riskPerTradePct}% of equity)`);
     check("FREE_MARGIN", requiredMargin + fee <= i.freeMargin, `needs ${fmt(requiredMargin)} USDT margin + ${fmt(fee)} fee; free margin is ${fmt(i.freeMargin)} USDT`);

@@ -101,6 +101,40 @@ describe("live orders at the edge", () => {
     expect((await call(`/api/orders/${never.orderId}`, { method: "PATCH", json: { quantity: "0.003" }, headers: auth() })).status).toBe(409);
   });
 
+  it("runs the risk checks that need no equity on live orders: kill switch, confidence, risk-reward; taking risk off passes the kill switch", async () => {
+    const trader = await register();
+    const h = { authorization: `Bearer ${trader.accessToken}` };
+    await env.USER_ACCOUNT.getByName(trader.user.id).setTradingMode({ mode: "live", venue: "binance-spot" });
+    await setPrice("BTCUSDT", "60000", "60000.5");
+    const place = (body: Record<string, unknown>) => call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", type: "market", quantity: "0.004", ...body }, headers: h });
+    const refusedBy = async (res: Response) => {
+      expect(res.status).toBe(422);
+      const body = await res.json<ErrorBody>();
+      expect(body.error.code).toBe("risk_rejected");
+      return body.error.details!.violations.map((v) => v.rule);
+    };
+    const orders = async () => (await (await call("/api/orders", { headers: h })).json<{ orders: Order[] }>()).orders;
+
+    expect(await refusedBy(await place({ side: "buy", signal: { confidence: 0.6 } }))).toEqual(["MIN_CONFIDENCE"]);
+    // Entry 60000.5 (the ask): stop 1000.5 away, target 999.5 away: risk-reward 0.99.
+    expect(await refusedBy(await place({ side: "buy", stopLoss: "59000", takeProfit: "61000" }))).toEqual(["MIN_RISK_REWARD"]);
+    expect(await orders()).toEqual([]);
+
+    // A long of 0.004 from a live fill, then the kill switch.
+    const buy = await (await place({ side: "buy" })).json<Order>();
+    const fill = { ...report(buy.orderId, { status: "FILLED", executedQty: "0.004", executionType: "TRADE", fill: { tradeId: "701", price: "60000.5", quantity: "0.004", commission: "0.24", commissionAsset: "USDT" } }), userId: trader.user.id };
+    expect(await (await executions([fill])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+    expect((await call("/api/trading/settings", { method: "PUT", json: { tradingEnabled: false }, headers: h })).status).toBe(200);
+
+    const more = await place({ side: "buy" });
+    expect(await refusedBy(more)).toEqual(["TRADING_ENABLED"]);
+    expect(await refusedBy(await place({ side: "sell", quantity: "0.010" }))).toEqual(["TRADING_ENABLED"]); // flips to a short: more risk
+    expect(await orders()).toHaveLength(1);
+    const exit = await place({ side: "sell", quantity: "0.004" });
+    expect(exit.status).toBe(201);
+    expect((await exit.json<Order>()).status).toBe("pending_new");
+  });
+
   it("builds a live ledger from live fills (positions, realized PnL, fees per venue asset) apart from the paper ledger, whose free margin live orders do not touch", async () => {
     const trader = await register();
     const h = { authorization: `Bearer ${trader.accessToken}` };
