@@ -211,11 +211,15 @@ export class SymbolHub extends DurableObject<Env> {
    * Throws when the feed cannot be reached; the accounts re-send the change until it returns.
    */
   private async declareWatch(): Promise<void> {
-    const on = this.triggers.size > 0;
-    if (on === this.watching || this.symbol === undefined) return;
-    const newest = await marketFeedOf(this.env).watch(this.symbol, on);
-    this.watching = on;
-    if (on && newest) this.applyUpdates([newest]);
+    // Other calls run while this one waits for the feed (a trigger armed, a fire settled): after
+    // each answer the book is read again, so the last declaration to land matches it.
+    for (;;) {
+      const on = this.triggers.size > 0;
+      if (on === this.watching || this.symbol === undefined) return;
+      const newest = await marketFeedOf(this.env).watch(this.symbol, on);
+      this.watching = on;
+      if (on && newest) this.applyUpdates([newest]);
+    }
   }
 
   /** The trigger book (tests, operations). */
@@ -382,6 +386,14 @@ export class SymbolHub extends DurableObject<Env> {
     } catch {
       state.inFlight = false;
       await this.ctx.storage.setAlarm(Date.now() + FIRE_RETRY_MS);
+      return;
+    }
+    // A fire that emptied the book (or armed a bracket) changes what this hub needs from the feed.
+    try {
+      await this.declareWatch();
+    } catch (err) {
+      // Only costs CPU (the feed keeps sending every batch); the next trigger change declares again.
+      console.warn(JSON.stringify({ level: "warn", msg: "watch declaration after a fire failed", symbol: this.symbol, error: err instanceof Error ? err.message : String(err) }));
     }
   }
 

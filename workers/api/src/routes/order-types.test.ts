@@ -8,6 +8,7 @@ import { evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import type { AuthResponse, TickerUpdate } from "@bot-core/core";
 import { call, register, publishTicker } from "../../test/helpers";
+import { HUB_STATE_INTERVAL_MS } from "../../../../durable-objects/src/market-feed";
 
 type ErrorBody = { error: { code: string; message: string; details?: { violations?: Array<{ rule: string; message: string }> } } };
 type Order = {
@@ -168,7 +169,7 @@ describe("attached stop-loss, take-profit and trailing stop (OCO)", () => {
     expect(await until(u, sl.orderId, (x) => x.status === "filled")).toMatchObject({ avgPrice: "7.6" });
   });
 
-  it("an armed stop makes its hub see every tick: a dip between two ticks closer than the hub state interval fires it", async () => {
+  it("an armed stop makes its hub see every tick: a dip between two ticks closer than the hub state interval fires it; the fire that empties the book ends that", async () => {
     // Without the hub's `watch`, the feed would hold the dip (latest wins, at most every
     // HUB_STATE_INTERVAL_MS) and hand the hub only the recovery: the stop would never fire.
     await tick("ADAUSDT", { price: "0.4000", bid: "0.3999", ask: "0.4000" });
@@ -181,6 +182,14 @@ describe("attached stop-loss, take-profit and trailing stop (OCO)", () => {
     await tick("ADAUSDT", { price: "0.3980", bid: "0.3979", ask: "0.3980" });
     expect(await until(u, sl.orderId, (x) => x.status === "filled")).toMatchObject({ status: "filled" });
     expect((await get<Account>(u, "/api/trading/account")).openPositions).toBe(0);
+
+    // The fire emptied the book: the hub stops watching, and a burst reaches it as held state.
+    await settle();
+    expect(await book("ADAUSDT")).toEqual([]);
+    await new Promise((r) => setTimeout(r, HUB_STATE_INTERVAL_MS + 50));
+    await tick("ADAUSDT", { price: "0.3970", bid: "0.3969", ask: "0.3970" });
+    await tick("ADAUSDT", { price: "0.3960", bid: "0.3959", ask: "0.3960" });
+    expect((await env.SYMBOL_HUB.getByName("ADAUSDT").latest())?.price).toBe("0.3970");
   });
 
   it("a trailing stop follows the price up, never down, and fires on the pullback", async () => {
