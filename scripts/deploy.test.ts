@@ -89,7 +89,7 @@ describe("the offline dry run (production)", () => {
     const report = JSON.parse(r.stdout) as { externals: string[]; calls: string[]; exports: Record<string, unknown>; wallMs: number; cpuMs: number };
     expect(report.externals).toEqual(["cloudflare:workers"]);
     expect(report.calls).toEqual([]);
-    expect(report.exports.default).toEqual(["fetch"]);
+    expect(report.exports.default).toEqual(["fetch", "scheduled"]);
     for (const cls of ["UserAccount", "SymbolHub", "Gateway", "MarketFeed", "Telemetry", "BridgeContainer"]) expect(report.exports[cls], cls).toBe("function");
     // Reported, not asserted (speed is measured in perf/, never in unit tests).
     console.log(`bundle module evaluation in Node: ${report.wallMs} ms wall, ${report.cpuMs} ms CPU (parse + top level)`);

@@ -1,4 +1,4 @@
-/** Drizzle schema of the D1 users directory (mirrors migrations/0001_users_and_sessions.sql and 0002_auth_throttle_sliding_log.sql). */
+/** Drizzle schema of the D1 users directory (mirrors migrations/0001_users_and_sessions.sql, 0002_auth_throttle_sliding_log.sql; 0003 adds an index only). */
 import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 
 export const users = sqliteTable("users", {

@@ -23,6 +23,8 @@ export interface ThrottleRule {
 export const LOGIN_PER_IP: ThrottleRule = { name: "login-ip", limit: 30, windowMs: 5 * 60_000 };
 export const LOGIN_FAILURES_PER_EMAIL: ThrottleRule = { name: "login-email", limit: 5, windowMs: 15 * 60_000 };
 export const REGISTER_PER_IP: ThrottleRule = { name: "register-ip", limit: 20, windowMs: 60 * 60_000 };
+/** Every rule in use; a log whose newest attempt is older than the longest window decides nothing. */
+export const THROTTLE_RULES: readonly ThrottleRule[] = [LOGIN_PER_IP, LOGIN_FAILURES_PER_EMAIL, REGISTER_PER_IP];
 
 /** Milliseconds since the epoch; injectable so tests can stand on a window boundary. */
 export type Clock = () => number;
