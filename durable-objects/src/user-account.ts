@@ -947,11 +947,14 @@ export class UserAccount extends DurableObject<Env> {
 
   /** Closes the whole position in a symbol with a reduce-only market order. */
   async closePosition(input: Omit<PlaceOrderInput, "order"> & { symbol: string }): Promise<OrderResult> {
-    const position = this.positions().get(input.symbol);
-    if (!position || position.qty === 0n) return fail(404, "no_position", `no open ${input.symbol} position`);
-    const long = position.qty > 0n;
+    // A live account closes its position at its venue (the live ledger's), not the paper one.
+    const mode = this.live.mode();
+    const qty = mode.mode === "live" ? this.live.ledger.positionQty(mode.venue, input.symbol) : (this.positions().get(input.symbol)?.qty ?? 0n);
+    if (qty === 0n) return fail(404, "no_position", `no open ${input.symbol} position${mode.mode === "live" ? ` on ${mode.venue}` : ""}`);
     const { symbol, ...rest } = input;
-    return this.placeOrder({ ...rest, order: { symbol, side: long ? "sell" : "buy", type: "market", quantity: fmt(abs(position.qty)), reduceOnly: true } });
+    // Spot has no reduce-only flag: there the order is the position's exact size on the other side.
+    const reduceOnly = mode.mode === "paper" || mode.venue === "binance-usdm";
+    return this.placeOrder({ ...rest, order: { symbol, side: qty > 0n ? "sell" : "buy", type: "market", quantity: fmt(abs(qty)), ...(reduceOnly ? { reduceOnly: true } : {}) } });
   }
 
   /** Fills (the trade history), newest first, by symbol, time and ledger (paper/live; both when omitted); `before` is the cursor. */

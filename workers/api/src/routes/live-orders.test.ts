@@ -135,6 +135,25 @@ describe("live orders at the edge", () => {
     expect((await exit.json<Order>()).status).toBe("pending_new");
   });
 
+  it("closes the live position at its venue with one market order of its size (the paper ledger is not asked)", async () => {
+    const trader = await register();
+    const h = { authorization: `Bearer ${trader.accessToken}` };
+    await env.USER_ACCOUNT.getByName(trader.user.id).setTradingMode({ mode: "live", venue: "binance-spot" });
+    await setPrice("BTCUSDT", "60000", "60000.5");
+    const close = () => call("/api/trading/positions/BTCUSDT/close", { method: "POST", headers: h });
+    const flat = await close();
+    expect(flat.status).toBe(404);
+    expect((await flat.json<ErrorBody>()).error.message).toBe("no open BTCUSDT position on binance-spot");
+
+    const buy = await (await call("/api/orders", { method: "POST", json: { symbol: "BTCUSDT", side: "buy", type: "market", quantity: "0.006" }, headers: h })).json<Order>();
+    const fill = { ...report(buy.orderId, { status: "FILLED", executedQty: "0.006", executionType: "TRADE", fill: { tradeId: "801", price: "60000.5", quantity: "0.006", commission: "0.36", commissionAsset: "USDT" } }), userId: trader.user.id };
+    expect(await (await executions([fill])).json()).toEqual({ applied: 1, duplicates: 0, unknown: 0 });
+
+    const res = await close();
+    expect(res.status).toBe(201);
+    expect(await res.json()).toMatchObject({ symbol: "BTCUSDT", side: "sell", type: "market", quantity: "0.006", status: "pending_new", reduceOnly: false });
+  });
+
   it("builds a live ledger from live fills (positions, realized PnL, fees per venue asset) apart from the paper ledger, whose free margin live orders do not touch", async () => {
     const trader = await register();
     const h = { authorization: `Bearer ${trader.accessToken}` };
