@@ -61,7 +61,9 @@ import type { Env } from "../../workers/api/src/env";
 import { MIGRATIONS } from "./account/schema";
 import { AccountBot, type SignalDelivery } from "./account/bot";
 import {
+  fail,
   orderView,
+  rejected,
   tradeView,
   type AccountHeader,
   type AccountView,
@@ -164,17 +166,6 @@ interface Effects {
 
 const USDT = "USDT";
 const WORKING = "('pending_trigger', 'open', 'partially_filled')";
-
-const fail = (status: Failure["status"], code: string, message: string, violations?: RuleViolation[]): Failure => ({
-  ok: false,
-  status,
-  code,
-  message,
-  ...(violations ? { violations } : {}),
-});
-
-const rejected = (code: string, violations: RuleViolation[]): Failure =>
-  fail(422, code, violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations);
 
 const opposite = (side: Side): Side => (side === "buy" ? "sell" : "buy");
 
@@ -945,7 +936,7 @@ export class UserAccount extends DurableObject<Env> {
     });
   }
 
-  /** Closes the whole position in a symbol with a reduce-only market order. */
+  /** Closes the whole position in a symbol with one market order (reduce-only where the venue has the flag). */
   async closePosition(input: Omit<PlaceOrderInput, "order"> & { symbol: string }): Promise<OrderResult> {
     // A live account closes its position at its venue (the live ledger's), not the paper one.
     const mode = this.live.mode();

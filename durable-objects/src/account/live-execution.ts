@@ -24,7 +24,7 @@ import { bridgeFetch } from "../bridge-fetch";
 import { LiveLedger, type LiveAccountView } from "./live-ledger";
 import { checkVenueFilters, venueRules, VenueRulesUnavailableError } from "./venue-rules";
 import type { FireResult, TriggerFire, TriggerWire } from "../trigger-wire";
-import { orderView, type Admission, type Failure, type OrderResult, type OrderRow, type OrderView, type RateLimits } from "./views";
+import { fail, orderView, rejected, type Admission, type Failure, type OrderResult, type OrderRow, type OrderView, type RateLimits } from "./views";
 import type { PlaceOrderRequest } from "@bot-core/core";
 import { marketFeedOf } from "../market-feed";
 
@@ -94,7 +94,6 @@ const RETRY_MAX_MS = 60_000;
 /** How long a request waits for the venue's first answer before the order is returned pending. */
 const SEND_TIMEOUT_MS = 8000;
 
-const fail = (status: Failure["status"], code: string, message: string, violations?: RuleViolation[]): Failure => ({ ok: false, status, code, message, ...(violations ? { violations } : {}) });
 
 export class LiveExecution {
   private readonly inflight = new Set<string>();
@@ -169,7 +168,7 @@ export class LiveExecution {
     if ((o.stopLoss !== undefined || o.takeProfit !== undefined) && o.reduceOnly) unsupported.push({ rule: "LIVE_ATTACHED", message: "a reduce-only order cannot carry a stop-loss/take-profit" });
     if (o.quantity === undefined) unsupported.push({ rule: "LIVE_QUANTITY", message: "a live order needs an explicit quantity" });
     if (o.reduceOnly && venue !== "binance-usdm") unsupported.push({ rule: "LIVE_REDUCE_ONLY", message: "reduce-only exists on USD-M futures only" });
-    if (unsupported.length) return withAdmission(fail(422, "live_order_unsupported", unsupported.map((v) => `${v.rule}: ${v.message}`).join("; "), unsupported));
+    if (unsupported.length) return withAdmission(rejected("live_order_unsupported", unsupported));
 
     let rules;
     try {
@@ -188,7 +187,7 @@ export class LiveExecution {
       o.stopLoss !== undefined || o.takeProfit !== undefined
         ? { ...(o.stopLoss !== undefined ? { stopLoss: fmt(units(o.stopLoss)) } : {}), ...(o.takeProfit !== undefined ? { takeProfit: fmt(units(o.takeProfit)) } : {}) }
         : null;
-    if (violations.length) return withAdmission(fail(422, "symbol_rule_violation", violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations));
+    if (violations.length) return withAdmission(rejected("symbol_rule_violation", violations));
 
     // The pipeline's checks that need no equity (the venue holds the live money): the kill switch,
     // the open-position cap, signal confidence, stop/target sides and risk-reward. An order that
@@ -208,7 +207,7 @@ export class LiveExecution {
       increasesExposure: increases,
     }).filter((c) => !c.passed);
     if (refused.length) {
-      return withAdmission(fail(422, "risk_rejected", refused.map((c) => `${c.rule}: ${c.message}`).join("; "), refused.map((c) => ({ rule: c.rule, message: c.message }))));
+      return withAdmission(rejected("risk_rejected", refused.map(({ rule, message }) => ({ rule, message }))));
     }
 
     const now = Date.now();

@@ -39,6 +39,18 @@ export type Failure = {
   retryAfterSec?: number;
 };
 
+export const fail = (status: Failure["status"], code: string, message: string, violations?: RuleViolation[]): Failure => ({
+  ok: false,
+  status,
+  code,
+  message,
+  ...(violations ? { violations } : {}),
+});
+
+/** A 422 naming every broken rule, in the message and as `violations`. */
+export const rejected = (code: string, violations: RuleViolation[]): Failure =>
+  fail(422, code, violations.map((v) => `${v.rule}: ${v.message}`).join("; "), violations);
+
 /** The best bid/ask (with the quantities shown) and last price when the request arrived. */
 export interface Quote {
   price: string;

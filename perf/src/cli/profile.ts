@@ -18,7 +18,7 @@ import { ROOT } from "../../../scripts/stack.mjs";
 import { profileMarkdown, profileWhile, summarizeProfile, type CpuProfile } from "../harness/cpu-profile";
 import { httpLoad, type HttpLoadOptions, type HttpLoadResult } from "../harness/http-load";
 import { machineInfo } from "../harness/machine";
-import { accountCallLoad, marketOrderLoad } from "../harness/market-orders";
+import { marketOrderLoad, signedInGetLoad } from "../harness/market-orders";
 import { cpuDelta, processes, type ProcStat } from "../harness/process-cpu";
 import { startPerfStack, type PerfStack } from "../harness/stack";
 import { wsLoad } from "../harness/ws-load";
@@ -31,15 +31,13 @@ type HttpSubject = Exclude<Subject, "websocket">;
 type Subject = (typeof SUBJECTS)[number];
 
 function subjectLoad(subject: HttpSubject, base: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
-  let n = 0;
-  const authed = () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } });
   switch (subject) {
     case "health":
       return { url: `${base}/health` };
     case "settings":
-      return accountCallLoad(base, tokens);
+      return signedInGetLoad(`${base}/api/trading/settings`, tokens);
     case "account":
-      return { url: `${base}/api/trading/account`, request: authed };
+      return signedInGetLoad(`${base}/api/trading/account`, tokens);
     case "order":
       return marketOrderLoad(base, tokens);
   }

@@ -26,11 +26,8 @@ export function marketOrderLoad(origin: string, tokens: string[]): Omit<HttpLoad
   };
 }
 
-/** GET /api/trading/settings from the same users in turn: two UserAccount calls (admission, read), no trading logic. */
-export function accountCallLoad(origin: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
+/** GET `url` signed in as the users in turn (e.g. /api/trading/settings: two UserAccount calls, admission and read, no trading logic). */
+export function signedInGetLoad(url: string, tokens: string[]): Omit<HttpLoadOptions, "connections" | "durationSec"> {
   let n = 0;
-  return {
-    url: `${origin}/api/trading/settings`,
-    request: () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } }),
-  };
+  return { url, request: () => ({ headers: { authorization: `Bearer ${tokens[n++ % tokens.length]!}` } }) };
 }

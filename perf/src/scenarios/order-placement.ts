@@ -9,7 +9,7 @@
  * admission, with its rate-bucket write, and the settings read) and has no trading logic. What
  * an order costs above it is the order's own work: its risk checks and its transaction.
  */
-import { accountCallLoad, marketOrderLoad } from "../harness/market-orders";
+import { marketOrderLoad, signedInGetLoad } from "../harness/market-orders";
 import { measureHttp, type HttpSubject } from "../harness/measure";
 import { ratiosOf, type Scenario } from "./types";
 
@@ -21,7 +21,7 @@ export const orderPlacementScenario: Scenario = {
     const subjects: HttpSubject[] = [
       { id: "health", label: "edge /health", role: "baseline", load: { url: `${ctx.stack.directUrl}/health` } },
       { id: "order", label: "POST /api/orders (market)", role: "target", load: marketOrderLoad(ctx.stack.directUrl, ctx.tokens) },
-      { id: "account-call", label: "GET /api/trading/settings (floor: two account calls, one small write)", role: "target", load: accountCallLoad(ctx.stack.directUrl, ctx.tokens) },
+      { id: "account-call", label: "GET /api/trading/settings (floor: two account calls, one small write)", role: "target", load: signedInGetLoad(`${ctx.stack.directUrl}/api/trading/settings`, ctx.tokens) },
     ];
     const concurrencies = ctx.quick ? [10] : [10, 50];
     const measurements = await measureHttp(subjects, { concurrencies, durationSec: ctx.durationSec, repeats: ctx.repeats, log: ctx.log, recover: () => ctx.stack.ensureDirect() });
